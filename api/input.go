@@ -1,0 +1,71 @@
+package api
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxNameLength is the longest flow name accepted, in characters.
+const MaxNameLength = 200
+
+// CheckName validates a flow name: not blank, at most MaxNameLength characters.
+func CheckName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return Errorf(EINVALID, "(#100) Param name must be a non-empty string")
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameLength {
+		return Errorf(EINVALID, "(#100) Param name must be at most %d characters long, got %d", MaxNameLength, n)
+	}
+	return nil
+}
+
+// ParseCategories validates categories: at least one, each from Meta's list. Duplicates collapse.
+func ParseCategories(in []string) ([]Category, error) {
+	if len(in) == 0 {
+		return nil, Errorf(EINVALID, "(#100) Param categories must be a non-empty array")
+	}
+	out := make([]Category, 0, len(in))
+	seen := make(map[Category]bool, len(in))
+	for i, s := range in {
+		c := Category(s)
+		if !c.Valid() {
+			return nil, Errorf(EINVALID, "(#100) Param categories[%d] must be one of {%s} - got %q", i, categoryList(), s)
+		}
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func categoryList() string {
+	names := make([]string, len(categories))
+	for i, c := range categories {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
+}
+
+// CheckEndpointURI validates an endpoint_uri: an absolute https URL with a host.
+func CheckEndpointURI(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return &Error{Code: EINVALID, Message: "Invalid Endpoint URI",
+			Detail: fmt.Sprintf("endpoint_uri must be an absolute https URL, got %q", truncate(s, 200))}
+	}
+	return nil
+}
+
+// truncate shortens s to at most n bytes on a character boundary, for echoing input in messages.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,358 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/waflows/waflows/api"
+)
+
+const flowColumns = `id, seq, waba_id, name, status, categories, validation_errors, json_version, data_api_version,
+	uses_endpoint, endpoint_uri, application_id, asset_sha256, asset_size, asset_uploaded_at, created_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanFlow reads one row selected with flowColumns.
+func scanFlow(row scanner) (api.Flow, error) {
+	var (
+		f                            api.Flow
+		id                           int64
+		cats, verrs, status          string
+		usesEndpoint                 bool
+		assetSHA                     string
+		assetSize, assetAt, cAt, uAt int64
+	)
+	err := row.Scan(&id, &f.Seq, &f.WABAID, &f.Name, &status, &cats, &verrs, &f.JSONVersion, &f.DataAPIVersion,
+		&usesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt)
+	if err != nil {
+		return api.Flow{}, err
+	}
+	f.ID = strconv.FormatInt(id, 10)
+	f.Status = api.Status(status)
+	f.UsesEndpoint = usesEndpoint
+	if cats != "" {
+		parts := strings.Split(cats, ",")
+		f.Categories = make([]api.Category, len(parts))
+		for i, p := range parts {
+			f.Categories[i] = api.Category(p)
+		}
+	}
+	if verrs != "[]" && verrs != "" {
+		if err := json.Unmarshal([]byte(verrs), &f.ValidationErrors); err != nil {
+			return api.Flow{}, fmt.Errorf("decode validation_errors of flow %s: %w", f.ID, err)
+		}
+	}
+	if assetSHA != "" {
+		f.Asset = &api.AssetInfo{SHA256: assetSHA, Size: assetSize, UploadedAt: time.Unix(0, assetAt).UTC()}
+	}
+	f.CreatedAt = time.Unix(0, cAt).UTC()
+	f.UpdatedAt = time.Unix(0, uAt).UTC()
+	return f, nil
+}
+
+// flowValues returns the stored form of a flow's mutable columns.
+func flowValues(f *api.Flow) (cats, verrs string, assetSHA string, assetSize, assetAt int64, err error) {
+	names := make([]string, len(f.Categories))
+	for i, c := range f.Categories {
+		names[i] = string(c)
+	}
+	verrs = "[]"
+	if len(f.ValidationErrors) > 0 {
+		b, err := json.Marshal(f.ValidationErrors)
+		if err != nil {
+			return "", "", "", 0, 0, err
+		}
+		verrs = string(b)
+	}
+	if f.Asset != nil {
+		assetSHA, assetSize, assetAt = f.Asset.SHA256, f.Asset.Size, f.Asset.UploadedAt.UnixNano()
+	}
+	return strings.Join(names, ","), verrs, assetSHA, assetSize, assetAt, nil
+}
+
+// CreateFlow stores a new flow; see api.FlowStore.
+func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err)
+	}
+	defer tx.Rollback()
+	var content []byte
+	if f.Asset != nil {
+		content = src.Content
+		if content == nil {
+			content = []byte{}
+		}
+	}
+	if src.CloneOf != "" {
+		orig, err := txFlow(ctx, tx, src.CloneOf)
+		if err != nil {
+			return err
+		}
+		f.ValidationErrors, f.JSONVersion, f.DataAPIVersion, f.UsesEndpoint = orig.ValidationErrors, orig.JSONVersion, orig.DataAPIVersion, orig.UsesEndpoint
+		f.Asset, content = nil, nil
+		if orig.Asset != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT content FROM assets WHERE flow_id = ?`, mustID(orig.ID)).Scan(&content); err != nil {
+				return wrap(err)
+			}
+			if content == nil {
+				content = []byte{}
+			}
+			a := *orig.Asset
+			a.UploadedAt = f.CreatedAt
+			f.Asset = &a
+		}
+	}
+	if src.Finish != nil {
+		if err := src.Finish(f); err != nil {
+			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM flows`).Scan(&f.Seq); err != nil {
+		return wrap(err)
+	}
+	cats, verrs, assetSHA, assetSize, assetAt, err := flowValues(f)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		if f.ID == "" || attempt > 0 {
+			f.ID = api.NewFlowID()
+		}
+		id, ok := parseID(f.ID)
+		if !ok {
+			return api.Errorf(api.EINVALID, "flow id %q is not numeric", f.ID)
+		}
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM flows WHERE id = ?`, id).Scan(&exists); err != nil {
+			return wrap(err)
+		}
+		if exists > 0 && attempt < 5 {
+			continue
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO flows (`+flowColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, f.Seq, f.WABAID, f.Name, string(f.Status), cats, verrs, f.JSONVersion, f.DataAPIVersion,
+			f.UsesEndpoint, f.EndpointURI, f.ApplicationID, assetSHA, assetSize, assetAt, f.CreatedAt.UnixNano(), f.UpdatedAt.UnixNano())
+		if err != nil {
+			return wrap(err)
+		}
+		if content != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO assets (flow_id, content) VALUES (?, ?)`, id, content); err != nil {
+				return wrap(err)
+			}
+		}
+		return wrap(tx.Commit())
+	}
+}
+
+// mustID converts an id that came from the database back to its rowid.
+func mustID(id string) int64 {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	return n
+}
+
+// txFlow reads a flow inside a transaction.
+func txFlow(ctx context.Context, tx *sql.Tx, id string) (api.Flow, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return api.Flow{}, api.NotFound(id)
+	}
+	f, err := scanFlow(tx.QueryRowContext(ctx, `SELECT `+flowColumns+` FROM flows WHERE id = ?`, n))
+	if errors.Is(err, sql.ErrNoRows) {
+		return api.Flow{}, api.NotFound(id)
+	}
+	return f, wrap(err)
+}
+
+// Flow returns one flow; ENOTFOUND when it does not exist.
+func (s *Store) Flow(ctx context.Context, id string) (api.Flow, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return api.Flow{}, api.NotFound(id)
+	}
+	f, err := scanFlow(s.getFlow.QueryRowContext(ctx, n))
+	if errors.Is(err, sql.ErrNoRows) {
+		return api.Flow{}, api.NotFound(id)
+	}
+	return f, wrap(err)
+}
+
+// ListFlows returns one page of a business account's flows, newest first.
+func (s *Store) ListFlows(ctx context.Context, wabaID string, p api.Page) (api.FlowPage, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 25
+	}
+	var (
+		q    string
+		args []any
+	)
+	switch {
+	case p.Before > 0:
+		q = `SELECT ` + flowColumns + ` FROM flows WHERE waba_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`
+		args = []any{wabaID, p.Before, limit + 1}
+	case p.After > 0:
+		q = `SELECT ` + flowColumns + ` FROM flows WHERE waba_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`
+		args = []any{wabaID, p.After, limit + 1}
+	default:
+		q = `SELECT ` + flowColumns + ` FROM flows WHERE waba_id = ? ORDER BY seq DESC LIMIT ?`
+		args = []any{wabaID, limit + 1}
+	}
+	// One read transaction, so the page and the "is there more" probe see the same snapshot.
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return api.FlowPage{}, wrap(err)
+	}
+	defer tx.Rollback()
+	flows, err := queryFlows(ctx, tx, q, args...)
+	if err != nil {
+		return api.FlowPage{}, err
+	}
+	var page api.FlowPage
+	more := len(flows) > limit
+	if more {
+		flows = flows[:limit]
+	}
+	if p.Before > 0 {
+		for i, j := 0, len(flows)-1; i < j; i, j = i+1, j-1 {
+			flows[i], flows[j] = flows[j], flows[i]
+		}
+		page.HasPrevious = more
+	} else {
+		page.HasNext = more
+	}
+	page.Flows = flows
+	if len(flows) == 0 {
+		return page, nil
+	}
+	if p.Before > 0 {
+		page.HasNext, err = exists(ctx, tx, `SELECT 1 FROM flows WHERE waba_id = ? AND seq < ? LIMIT 1`, wabaID, flows[len(flows)-1].Seq)
+	} else if p.After > 0 {
+		page.HasPrevious, err = exists(ctx, tx, `SELECT 1 FROM flows WHERE waba_id = ? AND seq > ? LIMIT 1`, wabaID, flows[0].Seq)
+	}
+	return page, err
+}
+
+func queryFlows(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]api.Flow, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var flows []api.Flow
+	for rows.Next() {
+		f, err := scanFlow(rows)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		flows = append(flows, f)
+	}
+	return flows, wrap(rows.Err())
+}
+
+func exists(ctx context.Context, tx *sql.Tx, q string, args ...any) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, wrap(err)
+}
+
+// UpdateFlow reads, changes and writes back one flow in one transaction.
+func (s *Store) UpdateFlow(ctx context.Context, id string, change func(*api.Flow) error) (api.Flow, error) {
+	return s.mutate(ctx, id, nil, change)
+}
+
+// PutAsset replaces a flow's JSON and metadata in one transaction.
+func (s *Store) PutAsset(ctx context.Context, id string, content []byte, change func(*api.Flow) error) (api.Flow, error) {
+	if content == nil {
+		content = []byte{}
+	}
+	return s.mutate(ctx, id, content, change)
+}
+
+func (s *Store) mutate(ctx context.Context, id string, content []byte, change func(*api.Flow) error) (api.Flow, error) {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return api.Flow{}, wrap(err)
+	}
+	defer tx.Rollback()
+	f, err := txFlow(ctx, tx, id)
+	if err != nil {
+		return api.Flow{}, err
+	}
+	if err := change(&f); err != nil {
+		return api.Flow{}, err
+	}
+	cats, verrs, assetSHA, assetSize, assetAt, err := flowValues(&f)
+	if err != nil {
+		return api.Flow{}, err
+	}
+	n := mustID(f.ID)
+	_, err = tx.ExecContext(ctx, `UPDATE flows SET name = ?, status = ?, categories = ?, validation_errors = ?,
+		json_version = ?, data_api_version = ?, uses_endpoint = ?, endpoint_uri = ?, application_id = ?,
+		asset_sha256 = ?, asset_size = ?, asset_uploaded_at = ?, updated_at = ? WHERE id = ?`,
+		f.Name, string(f.Status), cats, verrs, f.JSONVersion, f.DataAPIVersion, f.UsesEndpoint, f.EndpointURI,
+		f.ApplicationID, assetSHA, assetSize, assetAt, f.UpdatedAt.UnixNano(), n)
+	if err != nil {
+		return api.Flow{}, wrap(err)
+	}
+	if content != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO assets (flow_id, content) VALUES (?, ?)
+			ON CONFLICT (flow_id) DO UPDATE SET content = excluded.content`, n, content); err != nil {
+			return api.Flow{}, wrap(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return api.Flow{}, wrap(err)
+	}
+	return f, nil
+}
+
+// Asset returns the bytes of a flow's JSON.
+func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
+	n, ok := parseID(id)
+	if !ok {
+		return nil, api.NotFound(id)
+	}
+	var content []byte
+	err := s.reader.QueryRowContext(ctx, `SELECT content FROM assets WHERE flow_id = ?`, n).Scan(&content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, api.NotFound(id)
+	}
+	if content == nil && err == nil {
+		content = []byte{}
+	}
+	return content, wrap(err)
+}
+
+// DeleteFlow removes a flow and its JSON after check approves, in one transaction.
+func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err)
+	}
+	defer tx.Rollback()
+	f, err := txFlow(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if err := check(&f); err != nil {
+		return err
+	}
+	n := mustID(f.ID)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE flow_id = ?`, n); err != nil {
+		return wrap(err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM flows WHERE id = ?`, n); err != nil {
+		return wrap(err)
+	}
+	return wrap(tx.Commit())
+}

@@ -1,0 +1,207 @@
+// Package sqlite is the embedded FlowStore: one SQLite file in WAL mode, written by one connection and
+// read by several.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/waflows/waflows/api"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a FlowStore on one SQLite database file.
+type Store struct {
+	// writer has exactly one connection, so write transactions queue in Go instead of failing with
+	// SQLITE_BUSY; reader serves plain reads concurrently (WAL lets readers run beside the writer).
+	writer *sql.DB
+	reader *sql.DB
+
+	getFlow *sql.Stmt
+}
+
+var _ api.FlowStore = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path, applies pending migrations and returns the store.
+// Commits are synchronous (synchronous=FULL): a nil error from a write means the data is on disk.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("sqlite: create directory for %s: %w", path, err)
+		}
+	}
+	dsn := func(mode string) string {
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+		q.Add("_pragma", "foreign_keys(ON)")
+		q.Set("_txlock", "immediate")
+		q.Set("mode", mode)
+		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	}
+	writer, err := sql.Open("sqlite", dsn("rwc"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	s := &Store{writer: writer}
+	if err := s.migrate(ctx); err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader, err := sql.Open("sqlite", dsn("ro"))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	reader.SetConnMaxLifetime(0)
+	s.reader = reader
+	if s.getFlow, err = reader.PrepareContext(ctx, "SELECT "+flowColumns+" FROM flows WHERE id = ?"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	var errs []error
+	if s.getFlow != nil {
+		errs = append(errs, s.getFlow.Close())
+	}
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	errs = append(errs, s.writer.Close())
+	return errors.Join(errs...)
+}
+
+// migrate applies, in one transaction, every embedded migration not yet recorded.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	for _, name := range names {
+		var done int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, name).Scan(&done); err != nil {
+			return fmt.Errorf("sqlite: migrate: %w", err)
+		}
+		if done > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			return fmt.Errorf("sqlite: migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
+			return fmt.Errorf("sqlite: migrate: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// PutBusinessAccount creates or renames a business account.
+func (s *Store) PutBusinessAccount(ctx context.Context, a api.BusinessAccount) error {
+	_, err := s.writer.ExecContext(ctx,
+		`INSERT INTO business_accounts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`,
+		a.ID, a.Name)
+	return wrap(err)
+}
+
+// BusinessAccount returns one account; ENOTFOUND when it does not exist.
+func (s *Store) BusinessAccount(ctx context.Context, id string) (api.BusinessAccount, error) {
+	a := api.BusinessAccount{ID: id}
+	err := s.reader.QueryRowContext(ctx, `SELECT name FROM business_accounts WHERE id = ?`, id).Scan(&a.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return api.BusinessAccount{}, api.NotFound(id)
+	}
+	return a, wrap(err)
+}
+
+// Setting returns a stored setting, or "" when unset.
+func (s *Store) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.reader.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, wrap(err)
+}
+
+// InitSetting stores value under key unless one is there, and returns the stored value.
+func (s *Store) InitSetting(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.writer.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", wrap(err)
+	}
+	var v string
+	err := s.writer.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	return v, wrap(err)
+}
+
+// wrap turns driver errors into domain errors where they mean something to a caller.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite3.Error
+	if errors.As(err, &se) && se.Code() == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE && strings.Contains(se.Error(), "flows.waba_id, flows.name") {
+		return &api.Error{Code: api.ECONFLICT, Message: "Flow name is not unique",
+			Detail: "Another flow in this WhatsApp Business Account already has this name."}
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	return fmt.Errorf("sqlite: %w", err)
+}
+
+// parseID turns a Graph flow id into the rowid; ok is false for anything that cannot be a flow id.
+func parseID(id string) (int64, bool) {
+	if id == "" || len(id) > 19 || id[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, err == nil
+}

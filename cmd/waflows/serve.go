@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/waflows/waflows/api/sqlite"
+	"github.com/waflows/waflows/server"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	db := fs.String("db", "./waflows-data/waflows.db", "SQLite database file (created on first run)")
+	config := fs.String("config", "", "access file (YAML) listing business accounts and tokens; without it a development account and token are created")
+	publicURL := fs.String("public-url", "", "base URL of download and paging links (default http://ADDR)")
+	logFormat := fs.String("log", "text", "request log format: text, json or off")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("serve takes no arguments, got %q", fs.Args())}
+	}
+	logger, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		return usageError{err}
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	dev := *config == ""
+	var access *server.Access
+	if dev {
+		access, err = server.DevAccess(ctx, store)
+	} else {
+		access, err = server.LoadAccessFile(*config)
+	}
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	base := *publicURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	} else if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		ln.Close()
+		return usageError{fmt.Errorf("--public-url must be an absolute http(s) URL, got %q", base)}
+	}
+	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // a 10 MB upload on a slow link
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	printBanner(stdout, base, *db, access, dev)
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "waflows: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	case "off":
+		return slog.New(slog.DiscardHandler), nil
+	}
+	return nil, fmt.Errorf("--log must be text, json or off, got %q", format)
+}
+
+func printBanner(w io.Writer, base, db string, access *server.Access, dev bool) {
+	fmt.Fprintf(w, "waflows: serving the WhatsApp Flows API at %s%s (database %s)\n", base, server.APIPrefix, db)
+	if !dev {
+		fmt.Fprintf(w, "waflows: %d business account(s) and %d token(s) from the access file\n",
+			len(access.BusinessAccounts), len(access.Tokens))
+		return
+	}
+	waba, token := access.BusinessAccounts[0].ID, access.Tokens[0].Token
+	fmt.Fprintf(w, `waflows: development credentials (kept in the database; pass --config to use your own)
+  business account: %s
+  token:            %s
+try:
+  curl -s -H 'Authorization: Bearer %s' %s%s/%s/flows
+`, waba, token, token, base, server.APIPrefix, waba)
+}

@@ -1,0 +1,157 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/waflows/waflows/gen"
+)
+
+// TestContract drives every operation through the generated client against the server wrapped in
+// request and response validation, with success and error cases, and fails if an operationId has no
+// successful case.
+func TestContract(t *testing.T) {
+	e := MustOpenServer(t, withContract())
+	ctx := context.Background()
+	c := e.Client(tokenA)
+	str := func(s string) *string { return &s }
+
+	created, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "Contract", Categories: []gen.CreateFlowRequestCategories{"SURVEY"}})
+	if err != nil || created.JSON200 == nil || created.JSON200.Id == nil {
+		t.Fatalf("create: %v %s", err, created.Body)
+	}
+	id := *created.JSON200.Id
+
+	got, err := c.GetFlowWithResponse(ctx, id, nil)
+	if err != nil || got.JSON200 == nil || *got.JSON200.Name != "Contract" || *got.JSON200.Status != "DRAFT" {
+		t.Fatalf("get: %v %s", err, got.Body)
+	}
+	all := "id,name,status,categories,validation_errors,json_version,data_api_version,endpoint_uri,whatsapp_business_account"
+	full, err := c.GetFlowWithResponse(ctx, id, &gen.GetFlowParams{Fields: &all})
+	if err != nil || full.JSON200 == nil || full.JSON200.WhatsappBusinessAccount == nil || *full.JSON200.WhatsappBusinessAccount.Name != "Acme Clinic" {
+		t.Fatalf("get all fields: %v %s", err, full.Body)
+	}
+
+	upd, err := c.UpdateFlowWithResponse(ctx, id, gen.UpdateFlowJSONRequestBody{Name: str("Contract 2"), EndpointUri: str("https://example.com/flows"), ApplicationId: str("1234567890")})
+	if err != nil || upd.JSON200 == nil || !*upd.JSON200.Success {
+		t.Fatalf("update: %v %s", err, upd.Body)
+	}
+
+	ct, body := multipartBody(t, []byte(endpointFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	up, err := c.UploadFlowJsonWithBodyWithResponse(ctx, id, ct, body)
+	if err != nil || up.JSON200 == nil || !*up.JSON200.Success || up.JSON200.ValidationErrors == nil || len(*up.JSON200.ValidationErrors) != 0 {
+		t.Fatalf("upload: %v %s", err, up.Body)
+	}
+
+	assets, err := c.GetFlowAssetsWithResponse(ctx, id)
+	if err != nil || assets.JSON200 == nil || len(*assets.JSON200.Data) != 1 {
+		t.Fatalf("assets: %v %s", err, assets.Body)
+	}
+	res, err := http.Get(*(*assets.JSON200.Data)[0].DownloadUrl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	downloaded, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(downloaded) != endpointFlow {
+		t.Fatalf("download returned %q", downloaded)
+	}
+
+	for i := range 3 {
+		e.createFlow(tokenA, waba1, "Page "+string(rune('A'+i)))
+	}
+	limit := 2
+	page, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &limit})
+	if err != nil || page.JSON200 == nil || len(*page.JSON200.Data) != 2 || page.JSON200.Paging.Next == nil {
+		t.Fatalf("list: %v %s", err, page.Body)
+	}
+	next, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &limit, After: page.JSON200.Paging.Cursors.After})
+	if err != nil || next.JSON200 == nil || len(*next.JSON200.Data) != 2 || next.JSON200.Paging.Next != nil {
+		t.Fatalf("list page 2: %v %s", err, next.Body)
+	}
+
+	pub, err := c.PublishFlowWithResponse(ctx, id)
+	if err != nil || pub.JSON200 == nil || !*pub.JSON200.Success {
+		t.Fatalf("publish: %v %s", err, pub.Body)
+	}
+	dep, err := c.DeprecateFlowWithResponse(ctx, id)
+	if err != nil || dep.JSON200 == nil || !*dep.JSON200.Success {
+		t.Fatalf("deprecate: %v %s", err, dep.Body)
+	}
+	doomed := e.createFlow(tokenA, waba1, "Doomed")
+	del, err := c.DeleteFlowWithResponse(ctx, doomed)
+	if err != nil || del.JSON200 == nil || !*del.JSON200.Success {
+		t.Fatalf("delete: %v %s", err, del.Body)
+	}
+
+	// Error cases: each response must be a Graph envelope the spec's default response describes.
+	errorCases := []struct {
+		name   string
+		status int
+		code   int
+		call   func() (int, *gen.GraphError, error)
+	}{
+		{"create without name", 400, 100, func() (int, *gen.GraphError, error) {
+			r, err := c.CreateFlowWithBodyWithResponse(ctx, waba1, "application/json", strings.NewReader(`{"categories":["OTHER"]}`))
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"create in unreachable account", 400, 100, func() (int, *gen.GraphError, error) {
+			r, err := c.CreateFlowWithResponse(ctx, waba2, gen.CreateFlowJSONRequestBody{Name: "x", Categories: []gen.CreateFlowRequestCategories{"OTHER"}})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"get without token", 401, 190, func() (int, *gen.GraphError, error) {
+			r, err := e.Client("").GetFlowWithResponse(ctx, id, nil)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"get unknown field", 400, 100, func() (int, *gen.GraphError, error) {
+			f := "name,colour"
+			r, err := c.GetFlowWithResponse(ctx, id, &gen.GetFlowParams{Fields: &f})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"list bad limit", 400, 100, func() (int, *gen.GraphError, error) {
+			zero := 0
+			r, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &zero})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"update deprecated", 400, 139001, func() (int, *gen.GraphError, error) {
+			r, err := c.UpdateFlowWithResponse(ctx, id, gen.UpdateFlowJSONRequestBody{Name: str("again")})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"upload to deprecated", 400, 139001, func() (int, *gen.GraphError, error) {
+			ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+			r, err := c.UploadFlowJsonWithBodyWithResponse(ctx, id, ct, body)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"assets of deleted flow", 400, 100, func() (int, *gen.GraphError, error) {
+			r, err := c.GetFlowAssetsWithResponse(ctx, doomed)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"publish deprecated", 400, 139002, func() (int, *gen.GraphError, error) {
+			r, err := c.PublishFlowWithResponse(ctx, id)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"deprecate twice", 400, 139003, func() (int, *gen.GraphError, error) {
+			r, err := c.DeprecateFlowWithResponse(ctx, id)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"delete deprecated", 400, 139004, func() (int, *gen.GraphError, error) {
+			r, err := c.DeleteFlowWithResponse(ctx, id)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+	}
+	for _, tc := range errorCases {
+		status, ge, err := tc.call()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if status != tc.status || ge == nil || ge.Error.Code != tc.code || ge.Error.FbtraceId == "" {
+			t.Errorf("%s: status %d, error %+v; want %d code %d", tc.name, status, ge, tc.status, tc.code)
+		}
+	}
+	if missing := e.contract.uncovered(); len(missing) > 0 {
+		t.Fatalf("operations without a contract case: %v", missing)
+	}
+}

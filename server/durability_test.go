@@ -1,0 +1,33 @@
+package server_test
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestRestartKeepsEverything: every 200 that stored something is there after the server restarts on the
+// same database file.
+func TestRestartKeepsEverything(t *testing.T) {
+	e := MustOpenServer(t)
+	draft := e.createFlow(tokenA, waba1, "Draft")
+	e.upload(tokenA, draft, []byte(endpointFlow))
+	e.postJSON("/"+draft, tokenA, `{"endpoint_uri":"https://example.com/e"}`)
+	pub := e.createFlow(tokenA, waba1, "Published")
+	e.upload(tokenA, pub, []byte(validFlow))
+	e.do("POST", "/"+pub+"/publish", tokenA, "", nil)
+	gone := e.createFlow(tokenA, waba1, "Gone")
+	e.do("DELETE", "/"+gone, tokenA, "", nil)
+	before := e.get("/"+waba1+"/flows?fields=id,name,status,categories,validation_errors,json_version,data_api_version,endpoint_uri", tokenA).Body
+	e.HTTP.Close()
+	e.Store.Close()
+
+	e2 := MustOpenServer(t, withDB(e.DBPath))
+	after := e2.get("/"+waba1+"/flows?fields=id,name,status,categories,validation_errors,json_version,data_api_version,endpoint_uri", tokenA).Body
+	if !bytes.Equal(before, after) {
+		t.Fatalf("after restart:\n%s\nbefore:\n%s", after, before)
+	}
+	if got := download(t, e2, draft); string(got) != endpointFlow {
+		t.Fatalf("flow JSON after restart: %q", got)
+	}
+	graphError(t, e2.get("/"+gone, tokenA), 400, 100)
+}

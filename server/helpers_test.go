@@ -1,0 +1,317 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/api/sqlite"
+	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/server"
+)
+
+// The access file every test server uses: two business accounts, a token for each and one for both.
+const (
+	waba1    = "102290129340398"
+	waba2    = "109876543210987"
+	tokenA   = "token-acme"
+	tokenB   = "token-other"
+	tokenAll = "token-both"
+)
+
+const accessYAML = `
+business_accounts:
+  - id: "102290129340398"
+    name: "Acme Clinic"
+  - id: "109876543210987"
+    name: "Other Co"
+tokens:
+  - token: "token-acme"
+    business_accounts: ["102290129340398"]
+  - token: "token-other"
+    business_accounts: ["109876543210987"]
+  - token: "token-both"
+    business_accounts: ["102290129340398", "109876543210987"]
+`
+
+// clock is a settable clock for expiry tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// env is one running server over HTTP on a fresh SQLite file.
+type env struct {
+	tb      testing.TB
+	Root    string // http://127.0.0.1:port
+	Base    string // Root + /v21.0
+	DBPath  string
+	Store   *sqlite.Store
+	Clock   *clock
+	Server  *server.Server
+	HTTP    *httptest.Server
+	contract *contract
+}
+
+type serverOption func(*serverOptions)
+
+type serverOptions struct {
+	contract bool
+	dbPath   string
+}
+
+// withContract wraps the server in request and response validation against the merged spec.
+func withContract() serverOption { return func(o *serverOptions) { o.contract = true } }
+
+// withDB uses an existing database file (to test restarts).
+func withDB(path string) serverOption { return func(o *serverOptions) { o.dbPath = path } }
+
+// MustOpenServer starts the real server over HTTP on a new SQLite file (or the given one).
+func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
+	tb.Helper()
+	var o serverOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.dbPath == "" {
+		o.dbPath = filepath.Join(tb.TempDir(), "waflows.db")
+	}
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, o.dbPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	access, err := server.ParseAccess([]byte(accessYAML))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e := &env{tb: tb, DBPath: o.dbPath, Store: store, Clock: &clock{t: time.Now().UTC()}}
+	var handler http.Handler
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	ts.Start()
+	e.HTTP, e.Root, e.Base = ts, ts.URL, ts.URL+server.APIPrefix
+	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: ts.URL, Now: e.Clock.Now})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e.Server = srv
+	handler = srv
+	if o.contract {
+		e.contract = newContract(tb, e.Base, srv)
+		handler = e.contract
+	}
+	tb.Cleanup(func() {
+		ts.Close()
+		store.Close()
+	})
+	return e
+}
+
+// Client returns the generated client, authenticated with token.
+func (e *env) Client(token string) *gen.ClientWithResponses {
+	e.tb.Helper()
+	c, err := gen.NewClientWithResponses(e.Base, gen.WithRequestEditorFn(func(ctx context.Context, req *http.Request) error {
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return nil
+	}))
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	return c
+}
+
+// response is a decoded HTTP response.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a generic value.
+func (r response) JSON(tb testing.TB) map[string]any {
+	tb.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		tb.Fatalf("response is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return v
+}
+
+// do sends a raw request with token (none when empty).
+func (e *env) do(method, path, token, contentType string, body io.Reader) response {
+	e.tb.Helper()
+	url := path
+	if !strings.HasPrefix(path, "http") {
+		url = e.Base + path
+	}
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+func (e *env) get(path, token string) response { return e.do("GET", path, token, "", nil) }
+
+func (e *env) postJSON(path, token string, body any) response {
+	e.tb.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.tb.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	return e.do("POST", path, token, "application/json", r)
+}
+
+// createFlow creates a flow and returns its id.
+func (e *env) createFlow(token, waba, name string) string {
+	e.tb.Helper()
+	res := e.postJSON("/"+waba+"/flows", token, map[string]any{"name": name, "categories": []string{"OTHER"}})
+	if res.Status != 200 {
+		e.tb.Fatalf("create %q: %d %s", name, res.Status, res.Body)
+	}
+	return res.JSON(e.tb)["id"].(string)
+}
+
+// multipartBody builds an upload body with the given fields; file is the flow JSON.
+func multipartBody(tb testing.TB, file []byte, fields map[string]string) (string, *bytes.Buffer) {
+	tb.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := w.WriteField(k, v); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if file != nil {
+		fw, err := w.CreateFormFile("file", "flow.json")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		fw.Write(file)
+	}
+	w.Close()
+	return w.FormDataContentType(), &buf
+}
+
+// upload posts a flow JSON the way Graph expects it.
+func (e *env) upload(token, flowID string, file []byte) response {
+	e.tb.Helper()
+	ct, body := multipartBody(e.tb, file, map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	return e.do("POST", "/"+flowID+"/assets", token, ct, body)
+}
+
+// graphError checks that r is a Graph error with the given HTTP status and code, and returns its body.
+func graphError(tb testing.TB, r response, status, code int) map[string]any {
+	tb.Helper()
+	if r.Status != status {
+		tb.Fatalf("status = %d, want %d\n%s", r.Status, status, r.Body)
+	}
+	v := r.JSON(tb)
+	e, ok := v["error"].(map[string]any)
+	if !ok {
+		tb.Fatalf("no error envelope: %s", r.Body)
+	}
+	if int(e["code"].(float64)) != code {
+		tb.Fatalf("code = %v, want %d\n%s", e["code"], code, r.Body)
+	}
+	trace, _ := e["fbtrace_id"].(string)
+	if trace == "" || r.Header.Get("X-FB-Trace-Id") != trace {
+		tb.Fatalf("fbtrace_id %q does not match header %q", trace, r.Header.Get("X-FB-Trace-Id"))
+	}
+	return e
+}
+
+// wantMessage checks the error message contains want.
+func wantMessage(tb testing.TB, e map[string]any, want string) {
+	tb.Helper()
+	if msg, _ := e["message"].(string); !strings.Contains(msg, want) {
+		tb.Fatalf("message %q does not contain %q", msg, want)
+	}
+}
+
+// validFlow is a small Flow JSON that Meta publishes (version 7.3, no endpoint).
+const validFlow = `{
+  "version": "7.3",
+  "screens": [
+    {
+      "id": "WELCOME",
+      "title": "Welcome",
+      "terminal": true,
+      "layout": {
+        "type": "SingleColumnLayout",
+        "children": [
+          {"type": "TextHeading", "text": "Hello"},
+          {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}
+        ]
+      }
+    }
+  ]
+}`
+
+// endpointFlow uses a data endpoint, so publishing it needs an endpoint_uri.
+const endpointFlow = `{
+  "version": "7.3",
+  "data_api_version": "3.0",
+  "routing_model": {"WELCOME": []},
+  "screens": [
+    {
+      "id": "WELCOME",
+      "title": "Welcome",
+      "terminal": true,
+      "layout": {
+        "type": "SingleColumnLayout",
+        "children": [
+          {"type": "Footer", "label": "Send", "on-click-action": {"name": "data_exchange", "payload": {}}}
+        ]
+      }
+    }
+  ]
+}`
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(fmt.Sprint(err))
+	}
+	return v
+}
+
+var _ = api.StatusDraft

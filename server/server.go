@@ -1,0 +1,195 @@
+// Package server serves the WhatsApp Flows API over an api.FlowStore the way Meta's Graph API does: it
+// implements gen.ServerInterface, checks bearer tokens, validates requests against the merged spec, and
+// renders every failure as a Graph error envelope.
+package server
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/spec"
+)
+
+// APIPrefix is the path under which the API is served, as on graph.facebook.com.
+const APIPrefix = "/v21.0"
+
+// Config configures a Server.
+type Config struct {
+	Store api.FlowStore
+	// Access lists business accounts and tokens; they are stored (accounts) and indexed (tokens) at New.
+	Access *Access
+	// PublicURL is the base of download and paging links, e.g. http://127.0.0.1:8080.
+	PublicURL string
+	// Logger receives one record per request; nil discards.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// AssetURLLifetime is how long a download_url works; zero means one hour.
+	AssetURLLifetime time.Duration
+}
+
+// Server is the Graph-compatible Flows API over a store.
+type Server struct {
+	echo      *echo.Echo
+	store     api.FlowStore
+	grants    grants
+	accounts  map[string]api.BusinessAccount
+	signKey   []byte
+	publicURL string
+	log       *slog.Logger
+	now       func() time.Time
+	urlTTL    time.Duration
+	checks    map[string]*opCheck
+}
+
+var _ gen.ServerInterface = (*Server)(nil)
+
+// New stores the configured business accounts, loads or creates the download-URL signing key, compiles
+// the request checks from the merged spec and wires the routes.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Access == nil {
+		return nil, errors.New("server: Store and Access are required")
+	}
+	s := &Server{
+		store:     cfg.Store,
+		grants:    newGrants(cfg.Access),
+		accounts:  map[string]api.BusinessAccount{},
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"),
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		urlTTL:    cfg.AssetURLLifetime,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.urlTTL == 0 {
+		s.urlTTL = time.Hour
+	}
+	for _, a := range cfg.Access.BusinessAccounts {
+		if err := s.store.PutBusinessAccount(ctx, a); err != nil {
+			return nil, fmt.Errorf("server: store business account %s: %w", a.ID, err)
+		}
+		s.accounts[a.ID] = a
+	}
+	key := cfg.Access.SigningKey
+	if key == "" {
+		var err error
+		if key, err = s.store.InitSetting(ctx, settingSigningKey, randomHex(32)); err != nil {
+			return nil, fmt.Errorf("server: signing key: %w", err)
+		}
+	}
+	if b, err := hex.DecodeString(key); err == nil && len(b) >= 16 {
+		s.signKey = b
+	} else {
+		s.signKey = []byte(key)
+	}
+	doc, err := spec.Load()
+	if err != nil {
+		return nil, fmt.Errorf("server: load embedded spec: %w", err)
+	}
+	if s.checks, err = compileChecks(doc); err != nil {
+		return nil, fmt.Errorf("server: compile request checks: %w", err)
+	}
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves the API, the download links and /healthz.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.requestLog, s.recoverMiddleware)
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
+	})
+	e.GET(assetPath, s.downloadAsset)
+	g := e.Group(APIPrefix, s.authenticate)
+	gen.RegisterHandlersWithOptions(g, s, gen.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
+	s.echo = e
+}
+
+// requestLog gives each request its fbtrace_id and logs one record when it ends.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		id := newTraceID()
+		c.Set(traceIDKey, id)
+		c.Response().Header().Set("X-FB-Trace-Id", id)
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		if s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			r := c.Request()
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", truncate(r.URL.Path, 256)),
+				slog.Int("status", c.Response().Status),
+				slog.Int64("bytes", c.Response().Size),
+				slog.Duration("duration", time.Since(start)),
+				slog.String("fbtrace_id", id))
+		}
+		return nil
+	}
+}
+
+// grantKey is where the caller's grant waits in the Echo context.
+const grantKey = "grant"
+
+// authenticate requires a known bearer token (or Graph's access_token query parameter).
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token, ok := bearerToken(c.Request())
+		if !ok {
+			return &api.Error{Code: api.EUNAUTHORIZED, Message: "An access token is required to request this resource.",
+				Detail: "Send the header Authorization: Bearer <token>."}
+		}
+		g := s.grants.lookup(token)
+		if g == nil {
+			return &api.Error{Code: api.EUNAUTHORIZED, Message: "Invalid OAuth access token - Cannot parse access token"}
+		}
+		c.Set(grantKey, g)
+		return next(c)
+	}
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	if h := r.Header.Get(echo.HeaderAuthorization); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return "", false
+		}
+		token = strings.TrimSpace(token)
+		return token, token != ""
+	}
+	if t := r.URL.Query().Get("access_token"); t != "" {
+		return t, true
+	}
+	return "", false
+}
+
+func callerGrant(c echo.Context) *grant {
+	g, _ := c.Get(grantKey).(*grant)
+	if g == nil {
+		return &grant{}
+	}
+	return g
+}
+
+func stack() string { return string(debug.Stack()) }

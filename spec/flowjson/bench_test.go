@@ -1,0 +1,67 @@
+package flowjson_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/waflows/waflows/spec/flowjson"
+)
+
+// BenchmarkAnalyzeCorpusLargest runs the largest flow in testdata/valid
+// (Meta's MIT-licensed survey sample, about 14 KB).
+func BenchmarkAnalyzeCorpusLargest(b *testing.B) {
+	var largest []byte
+	paths, _ := filepath.Glob("testdata/valid/*.json")
+	for _, p := range paths {
+		if data := mustRead(b, p); len(data) > len(largest) {
+			largest = data
+		}
+	}
+	if st, err := os.Stat(corpusDir + "/valid"); err == nil && st.IsDir() {
+		others, _ := filepath.Glob(corpusDir + "/valid/*.json")
+		for _, p := range others {
+			if data := mustRead(b, p); len(data) > len(largest) {
+				largest = data
+			}
+		}
+	}
+	benchmarkAnalyze(b, largest)
+}
+
+// BenchmarkAnalyzeGenerated5MB runs a generated, valid flow of about 5 MB.
+func BenchmarkAnalyzeGenerated5MB(b *testing.B) {
+	benchmarkAnalyze(b, generateFlow(100, 44))
+}
+
+func benchmarkAnalyze(b *testing.B, data []byte) {
+	if errs := flowjson.Validate(data); len(errs) != 0 {
+		b.Fatalf("benchmark input is invalid: %+v", errs[0])
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		flowjson.Analyze(data)
+	}
+}
+
+// BenchmarkAnalyzeManyErrors runs a hostile 5 MB one-line flow whose every
+// screen is wrong: error reporting must stay linear on long lines.
+func BenchmarkAnalyzeManyErrors(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"version":"7.3","screens":[`)
+	for buf.Len() < 5<<20 {
+		buf.WriteString(`"é",`)
+	}
+	buf.WriteString(`1]}`)
+	data := buf.Bytes()
+	if n := len(flowjson.Validate(data)); n != 1000 {
+		b.Fatalf("got %d errors, want the cap of 1000", n)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		flowjson.Analyze(data)
+	}
+}

@@ -1,0 +1,197 @@
+package flowjson
+
+import (
+	"encoding/json"
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// kind is the JSON type of a node; kindKey marks an object member's name.
+type kind uint8
+
+const (
+	kindNull kind = iota
+	kindFalse
+	kindTrue
+	kindNumber
+	kindString
+	kindKey
+	kindArray
+	kindObject
+)
+
+// typeName is the JSON Schema name of k, as used in messages.
+func (k kind) typeName() string {
+	switch k {
+	case kindNull:
+		return "null"
+	case kindFalse, kindTrue:
+		return "boolean"
+	case kindNumber:
+		return "number"
+	case kindString, kindKey:
+		return "string"
+	case kindArray:
+		return "array"
+	}
+	return "object"
+}
+
+// node is one JSON value or object key. Nodes sit in one slice in document
+// order (pre-order), so a container's descendants directly follow it and
+// next skips the whole subtree. An object's children alternate key, value.
+// Strings stay offsets into the source and are decoded only on demand.
+type node struct {
+	start, end int32 // byte offsets of the token; end is exclusive; containers span their brackets
+	next       int32 // index of the first node after this one's subtree
+	kind       kind
+	escaped    bool // a string or key that contains backslash escapes
+}
+
+// tree is a parsed document; node 0 is the top-level value.
+type tree struct {
+	src   []byte
+	nodes []node
+}
+
+const root = 0
+
+func (t *tree) kind(i int) kind { return t.nodes[i].kind }
+
+// members yields the key and value node of every member of object obj, in
+// document order, duplicates included.
+func (t *tree) members(obj int) iter.Seq2[int, int] {
+	return func(yield func(key, val int) bool) {
+		end := int(t.nodes[obj].next)
+		for k := obj + 1; k < end; k = int(t.nodes[k+1].next) {
+			if !yield(k, k+1) {
+				return
+			}
+		}
+	}
+}
+
+// elements yields the index and node of every element of array arr.
+func (t *tree) elements(arr int) iter.Seq2[int, int] {
+	return func(yield func(idx, val int) bool) {
+		end := int(t.nodes[arr].next)
+		for i, v := 0, arr+1; v < end; i, v = i+1, int(t.nodes[v].next) {
+			if !yield(i, v) {
+				return
+			}
+		}
+	}
+}
+
+// isEmpty reports whether container i has no members or elements.
+func (t *tree) isEmpty(i int) bool { return int(t.nodes[i].next) == i+1 }
+
+// member finds the member named name in object obj. When the name occurs
+// more than once the last occurrence wins, as in most JSON decoders.
+func (t *tree) member(obj int, name string) (key, val int, ok bool) {
+	for k, v := range t.members(obj) {
+		if t.textEquals(k, name) {
+			key, val, ok = k, v, true
+		}
+	}
+	return key, val, ok
+}
+
+// text decodes string or key node i.
+func (t *tree) text(i int) string {
+	n := t.nodes[i]
+	if !n.escaped {
+		return string(t.src[n.start+1 : n.end-1])
+	}
+	// Rare: let encoding/json apply the escapes (surrogate pairs included);
+	// the parser has already proven the token well formed.
+	var s string
+	if err := json.Unmarshal(t.src[n.start:n.end], &s); err != nil {
+		return string(t.src[n.start+1 : n.end-1])
+	}
+	return s
+}
+
+// textEquals reports whether string or key node i decodes to s, without
+// allocating when the token has no escapes.
+func (t *tree) textEquals(i int, s string) bool {
+	n := t.nodes[i]
+	if !n.escaped {
+		return string(t.src[n.start+1:n.end-1]) == s
+	}
+	return t.text(i) == s
+}
+
+// paths answers "what is the dotted path of node i" in O(depth). It is
+// built only when a document has errors.
+type paths struct {
+	t       *tree
+	parent  []int32 // container holding each node; the root has none
+	ordinal []int32 // index among the parent's children (in objects keys and values both count)
+}
+
+func newPaths(t *tree) *paths {
+	p := &paths{t: t, parent: make([]int32, len(t.nodes)), ordinal: make([]int32, len(t.nodes))}
+	for i, n := range t.nodes {
+		if n.kind != kindArray && n.kind != kindObject {
+			continue
+		}
+		for c, ord := i+1, int32(0); c < int(n.next); c, ord = int(t.nodes[c].next), ord+1 {
+			p.parent[c], p.ordinal[c] = int32(i), ord
+		}
+	}
+	return p
+}
+
+// of returns the dotted path of node i, e.g. "screens[0].layout.children[2]";
+// a key has the path of its value, and the root the empty path.
+func (p *paths) of(i int) string {
+	var chain []int // nodes from i up to, not including, the root
+	for n := i; n != root; n = int(p.parent[n]) {
+		chain = append(chain, n)
+	}
+	var b strings.Builder
+	for j := len(chain) - 1; j >= 0; j-- {
+		n := chain[j]
+		if p.t.kind(int(p.parent[n])) == kindArray {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(int(p.ordinal[n])))
+			b.WriteByte(']')
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		if p.t.kind(n) != kindKey {
+			n-- // a member's value directly follows its key
+		}
+		b.WriteString(p.t.text(n))
+	}
+	return b.String()
+}
+
+// hasDataExchangeAction reports whether any object held by a key ending in
+// "-action" (on-click-action, on-select-action, on-unselect-action, …) has
+// "name":"data_exchange". A flat scan over the nodes finds them at any depth.
+func (t *tree) hasDataExchangeAction() bool {
+	for i := range t.nodes {
+		if t.nodes[i].kind != kindKey || t.nodes[i+1].kind != kindObject || !t.isActionKey(i) {
+			continue
+		}
+		if _, name, ok := t.member(i+1, "name"); ok && t.kind(name) == kindString && t.textEquals(name, "data_exchange") {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *tree) isActionKey(key int) bool {
+	const suffix = "-action"
+	n := t.nodes[key]
+	if n.escaped {
+		return strings.HasSuffix(t.text(key), suffix)
+	}
+	raw := t.src[n.start+1 : n.end-1]
+	return len(raw) >= len(suffix) && string(raw[len(raw)-len(suffix):]) == suffix
+}

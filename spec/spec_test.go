@@ -1,0 +1,111 @@
+package spec_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/spec"
+)
+
+// TestUpstreamUnchanged: the vendored document is the one SOURCE.md names, byte for byte.
+func TestUpstreamUnchanged(t *testing.T) {
+	source, err := os.ReadFile("SOURCE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("sha256: `([0-9a-f]{64})`").FindSubmatch(source)
+	if m == nil {
+		t.Fatal("SOURCE.md names no sha256")
+	}
+	sum := sha256.Sum256(spec.Upstream)
+	if got := hex.EncodeToString(sum[:]); got != string(m[1]) {
+		t.Fatalf("sha256 of the vendored spec = %s, SOURCE.md says %s", got, m[1])
+	}
+	shared, err := os.ReadFile("../../shared/spec/whatsapp-flows-api-openapi.yml")
+	if os.IsNotExist(err) {
+		t.Skip("../../shared is absent; the sha256 check above still ran")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(shared, spec.Upstream) {
+		t.Fatal("spec/whatsapp-flows-api-openapi.yml differs from ../shared/spec/whatsapp-flows-api-openapi.yml")
+	}
+}
+
+// TestOverlayAddsOnlyErrorsAndPaging: every operation answers errors with the Graph envelope, and listFlows
+// has Graph's paging parameters.
+func TestOverlayAddsOnlyErrorsAndPaging(t *testing.T) {
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			n++
+			def := op.Responses.Default()
+			if def == nil || def.Value == nil || def.Value.Content.Get("application/json") == nil {
+				t.Errorf("%s %s has no default Graph error response", method, path)
+				continue
+			}
+			if s := def.Value.Content.Get("application/json").Schema.Value; s.Properties["error"] == nil {
+				t.Errorf("%s %s default response is not the Graph envelope", method, path)
+			}
+		}
+	}
+	if n != 9 {
+		t.Fatalf("%d operations, want 9", n)
+	}
+	list := doc.Paths.Value("/{waba-id}/flows").Get
+	var names []string
+	for _, p := range list.Parameters {
+		names = append(names, p.Value.Name)
+	}
+	for _, want := range []string{"limit", "after", "before", "fields"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("listFlows lacks parameter %s (has %v)", want, names)
+		}
+	}
+	// The overlay adds exactly one schema.
+	if len(doc.Components.Schemas) != 7 || doc.Components.Schemas["GraphError"] == nil {
+		t.Errorf("schemas: %d, GraphError present: %v", len(doc.Components.Schemas), doc.Components.Schemas["GraphError"] != nil)
+	}
+}
+
+// TestGeneratedSpecMatches: the spec embedded in gen/ was generated from the same merged document (same
+// paths, operations and schemas), so regenerating was not forgotten.
+func TestGeneratedSpecMatches(t *testing.T) {
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := gen.GetSwagger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, item := range doc.Paths.Map() {
+		got := embedded.Paths.Value(path)
+		if got == nil {
+			t.Errorf("gen lacks path %s", path)
+			continue
+		}
+		for method, op := range item.Operations() {
+			g := got.GetOperation(method)
+			if g == nil || len(g.Parameters) != len(op.Parameters) || (g.Responses.Default() == nil) != (op.Responses.Default() == nil) {
+				t.Errorf("gen's %s %s differs from the merged spec", method, path)
+			}
+		}
+	}
+	for name := range doc.Components.Schemas {
+		if embedded.Components.Schemas[name] == nil {
+			t.Errorf("gen lacks schema %s", name)
+		}
+	}
+}
