@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -244,5 +243,4 @@ func TestDownloadURL(t *testing.T) {
 	last := downloadURL(t, e, id)
 	e.do("DELETE", "/"+id, tokenA, "", nil)
 	graphError(t, e.get(last, ""), 404, 100)
-	_ = context.Background
 }

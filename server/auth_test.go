@@ -150,16 +150,16 @@ func TestParseAccess(t *testing.T) {
 		t.Fatalf("parsed %+v", good)
 	}
 	bad := map[string]string{
-		"unknown key":          "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nextra: 1\n",
-		"non-numeric id":       "business_accounts: [{id: \"abc\"}]\ntokens: [{token: t, business_accounts: [abc]}]\n",
-		"duplicate account":    "business_accounts: [{id: \"1\"}, {id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\n",
-		"undeclared account":   "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"2\"]}]\n",
-		"duplicate token":      "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}, {token: t}]\n",
-		"empty token":          "business_accounts: [{id: \"1\"}]\ntokens: [{token: \"\", business_accounts: [\"1\"]}]\n",
-		"no tokens":            "business_accounts: [{id: \"1\"}]\n",
-		"no accounts":          "tokens: [{token: t}]\n",
-		"short signing key":    "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nsigning_key: short\n",
-		"not yaml":             "{{{",
+		"unknown key":        "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nextra: 1\n",
+		"non-numeric id":     "business_accounts: [{id: \"abc\"}]\ntokens: [{token: t, business_accounts: [abc]}]\n",
+		"duplicate account":  "business_accounts: [{id: \"1\"}, {id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\n",
+		"undeclared account": "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"2\"]}]\n",
+		"duplicate token":    "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}, {token: t}]\n",
+		"empty token":        "business_accounts: [{id: \"1\"}]\ntokens: [{token: \"\", business_accounts: [\"1\"]}]\n",
+		"no tokens":          "business_accounts: [{id: \"1\"}]\n",
+		"no accounts":        "tokens: [{token: t}]\n",
+		"short signing key":  "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nsigning_key: short\n",
+		"not yaml":           "{{{",
 	}
 	for name, doc := range bad {
 		if _, err := server.ParseAccess([]byte(doc)); err == nil {

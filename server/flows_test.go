@@ -231,14 +231,14 @@ func TestUpdateFlow(t *testing.T) {
 		t.Fatalf("empty update: %d %s", r.Status, r.Body)
 	}
 	cases := map[string]string{
-		`{"name":"Taken"}`:                    "Flow name is not unique",
-		`{"name":""}`:                         "non-empty",
-		`{"categories":[]}`:                   "non-empty array",
-		`{"categories":["NOPE"]}`:             "categories[0] must be one of",
-		`{"categories":"OTHER"}`:              "Param categories must be an array",
+		`{"name":"Taken"}`:                     "Flow name is not unique",
+		`{"name":""}`:                          "non-empty",
+		`{"categories":[]}`:                    "non-empty array",
+		`{"categories":["NOPE"]}`:              "categories[0] must be one of",
+		`{"categories":"OTHER"}`:               "Param categories must be an array",
 		`{"endpoint_uri":"ftp://example.com"}`: "Invalid Endpoint URI",
-		`{"application_id":"my app"}`:         "application_id",
-		`{"name":`:                            "not valid JSON",
+		`{"application_id":"my app"}`:          "application_id",
+		`{"name":`:                             "not valid JSON",
 	}
 	for body, msg := range cases {
 		wantMessage(t, graphError(t, e.postJSON("/"+id, tokenA, body), 400, 100), msg)

@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/gen"
 	"github.com/waflows/waflows/server"
@@ -51,19 +50,19 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // env is one running server over HTTP on a fresh SQLite file.
 type env struct {
-	tb      testing.TB
-	Root    string // http://127.0.0.1:port
-	Base    string // Root + /v21.0
-	DBPath  string
-	Store   *sqlite.Store
-	Clock   *clock
-	Server  *server.Server
-	HTTP    *httptest.Server
+	tb       testing.TB
+	Root     string // http://127.0.0.1:port
+	Base     string // Root + /v21.0
+	DBPath   string
+	Store    *sqlite.Store
+	Clock    *clock
+	Server   *server.Server
+	HTTP     *httptest.Server
 	contract *contract
 }
 
@@ -313,5 +312,3 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
-
-var _ = api.StatusDraft

@@ -85,14 +85,14 @@ func TestListPaging(t *testing.T) {
 		t.Fatalf("account 2: %s", r.Body)
 	}
 	bad := map[string]string{
-		"after=garbage":             "Param after is not a valid cursor",
-		"before=%21%21":             "Param before is not a valid cursor",
-		"after=d2YxOi0x":            "not a valid cursor", // "wf1:-1"
-		"after=YWJj":                "not a valid cursor",
-		"after=x&before=y":          "cannot be used together",
-		"limit=-1":                  "Param limit must be at least 1",
-		"limit=1.5":                 "Param limit must be an integer",
-		"limit=1&limit=2":           "at most once",
+		"after=garbage":              "Param after is not a valid cursor",
+		"before=%21%21":              "Param before is not a valid cursor",
+		"after=d2YxOi0x":             "not a valid cursor", // "wf1:-1"
+		"after=YWJj":                 "not a valid cursor",
+		"after=x&before=y":           "cannot be used together",
+		"limit=-1":                   "Param limit must be at least 1",
+		"limit=1.5":                  "Param limit must be an integer",
+		"limit=1&limit=2":            "at most once",
 		"limit=99999999999999999999": "Param limit must be an integer",
 	}
 	for q, msg := range bad {

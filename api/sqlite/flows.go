@@ -78,6 +78,8 @@ func flowValues(f *api.Flow) (cats, verrs string, assetSHA string, assetSize, as
 
 // CreateFlow stores a new flow; see api.FlowStore.
 func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err)
@@ -147,7 +149,11 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 				return wrap(err)
 			}
 		}
-		return wrap(tx.Commit())
+		if err := tx.Commit(); err != nil {
+			return wrap(err)
+		}
+		s.index.put(*f)
+		return nil
 	}
 }
 
@@ -172,97 +178,16 @@ func txFlow(ctx context.Context, tx *sql.Tx, id string) (api.Flow, error) {
 
 // Flow returns one flow; ENOTFOUND when it does not exist.
 func (s *Store) Flow(ctx context.Context, id string) (api.Flow, error) {
-	n, ok := parseID(id)
+	f, ok := s.index.get(id)
 	if !ok {
 		return api.Flow{}, api.NotFound(id)
 	}
-	f, err := scanFlow(s.getFlow.QueryRowContext(ctx, n))
-	if errors.Is(err, sql.ErrNoRows) {
-		return api.Flow{}, api.NotFound(id)
-	}
-	return f, wrap(err)
+	return f, nil
 }
 
 // ListFlows returns one page of a business account's flows, newest first.
 func (s *Store) ListFlows(ctx context.Context, wabaID string, p api.Page) (api.FlowPage, error) {
-	limit := p.Limit
-	if limit <= 0 {
-		limit = 25
-	}
-	var (
-		q    string
-		args []any
-	)
-	switch {
-	case p.Before > 0:
-		q = `SELECT ` + flowColumns + ` FROM flows WHERE waba_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?`
-		args = []any{wabaID, p.Before, limit + 1}
-	case p.After > 0:
-		q = `SELECT ` + flowColumns + ` FROM flows WHERE waba_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`
-		args = []any{wabaID, p.After, limit + 1}
-	default:
-		q = `SELECT ` + flowColumns + ` FROM flows WHERE waba_id = ? ORDER BY seq DESC LIMIT ?`
-		args = []any{wabaID, limit + 1}
-	}
-	// One read transaction, so the page and the "is there more" probe see the same snapshot.
-	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return api.FlowPage{}, wrap(err)
-	}
-	defer tx.Rollback()
-	flows, err := queryFlows(ctx, tx, q, args...)
-	if err != nil {
-		return api.FlowPage{}, err
-	}
-	var page api.FlowPage
-	more := len(flows) > limit
-	if more {
-		flows = flows[:limit]
-	}
-	if p.Before > 0 {
-		for i, j := 0, len(flows)-1; i < j; i, j = i+1, j-1 {
-			flows[i], flows[j] = flows[j], flows[i]
-		}
-		page.HasPrevious = more
-	} else {
-		page.HasNext = more
-	}
-	page.Flows = flows
-	if len(flows) == 0 {
-		return page, nil
-	}
-	if p.Before > 0 {
-		page.HasNext, err = exists(ctx, tx, `SELECT 1 FROM flows WHERE waba_id = ? AND seq < ? LIMIT 1`, wabaID, flows[len(flows)-1].Seq)
-	} else if p.After > 0 {
-		page.HasPrevious, err = exists(ctx, tx, `SELECT 1 FROM flows WHERE waba_id = ? AND seq > ? LIMIT 1`, wabaID, flows[0].Seq)
-	}
-	return page, err
-}
-
-func queryFlows(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]api.Flow, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var flows []api.Flow
-	for rows.Next() {
-		f, err := scanFlow(rows)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		flows = append(flows, f)
-	}
-	return flows, wrap(rows.Err())
-}
-
-func exists(ctx context.Context, tx *sql.Tx, q string, args ...any) (bool, error) {
-	var one int
-	err := tx.QueryRowContext(ctx, q, args...).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, wrap(err)
+	return s.index.page(wabaID, p), nil
 }
 
 // UpdateFlow reads, changes and writes back one flow in one transaction.
@@ -279,6 +204,8 @@ func (s *Store) PutAsset(ctx context.Context, id string, content []byte, change 
 }
 
 func (s *Store) mutate(ctx context.Context, id string, content []byte, change func(*api.Flow) error) (api.Flow, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return api.Flow{}, wrap(err)
@@ -313,6 +240,7 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 	if err := tx.Commit(); err != nil {
 		return api.Flow{}, wrap(err)
 	}
+	s.index.put(f)
 	return f, nil
 }
 
@@ -335,6 +263,8 @@ func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
 
 // DeleteFlow removes a flow and its JSON after check approves, in one transaction.
 func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err)
@@ -354,5 +284,9 @@ func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM flows WHERE id = ?`, n); err != nil {
 		return wrap(err)
 	}
-	return wrap(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return wrap(err)
+	}
+	s.index.remove(f)
+	return nil
 }

@@ -1,5 +1,6 @@
-// Package sqlite is the embedded FlowStore: one SQLite file in WAL mode, written by one connection and
-// read by several.
+// Package sqlite is the embedded FlowStore: one SQLite file in WAL mode, owned by one process, written by
+// one connection. Flow metadata is also kept in an in-memory index updated after each commit, so reads
+// of flows and pages of flows cost no SQL; flow JSON bytes are read from the file.
 package sqlite
 
 import (
@@ -16,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/waflows/waflows/api"
 	sqlite3 "modernc.org/sqlite"
@@ -32,7 +34,10 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 
-	getFlow *sql.Stmt
+	// writeMu serializes writes with the index updates that follow their commits.
+	writeMu sync.Mutex
+	index   *flowIndex
+	unlock  func() error
 }
 
 var _ api.FlowStore = (*Store)(nil)
@@ -55,21 +60,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		q.Set("mode", mode)
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	}
+	unlock, err := lockFile(path)
+	if err != nil {
+		return nil, err
+	}
 	writer, err := sql.Open("sqlite", dsn("rwc"))
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{writer: writer}
+	s := &Store{writer: writer, index: newFlowIndex(), unlock: unlock}
 	if err := s.migrate(ctx); err != nil {
-		writer.Close()
+		s.Close()
+		return nil, err
+	}
+	if err := s.index.load(ctx, s); err != nil {
+		s.Close()
 		return nil, err
 	}
 	reader, err := sql.Open("sqlite", dsn("ro"))
 	if err != nil {
-		writer.Close()
+		s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0)*2)
@@ -77,23 +91,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxIdleConns(n)
 	reader.SetConnMaxLifetime(0)
 	s.reader = reader
-	if s.getFlow, err = reader.PrepareContext(ctx, "SELECT "+flowColumns+" FROM flows WHERE id = ?"); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("sqlite: prepare: %w", err)
-	}
 	return s, nil
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	var errs []error
-	if s.getFlow != nil {
-		errs = append(errs, s.getFlow.Close())
-	}
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}
 	errs = append(errs, s.writer.Close())
+	if s.unlock != nil {
+		errs = append(errs, s.unlock())
+	}
 	return errors.Join(errs...)
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/spec/flowjson"
 )
 
@@ -32,7 +33,7 @@ func BenchmarkAnalyzeCorpusLargest(b *testing.B) {
 
 // BenchmarkAnalyzeGenerated5MB runs a generated, valid flow of about 5 MB.
 func BenchmarkAnalyzeGenerated5MB(b *testing.B) {
-	benchmarkAnalyze(b, generateFlow(100, 44))
+	benchmarkAnalyze(b, flowgen.Generate(100, 44))
 }
 
 func benchmarkAnalyze(b *testing.B, data []byte) {

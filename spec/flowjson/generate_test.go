@@ -1,129 +1,14 @@
 package flowjson_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"testing"
 
+	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/spec/flowjson"
 )
 
-// generateFlow builds a valid, pretty-printed flow of the given number of
-// screens, chained by navigate actions, each with perScreen components of
-// the common kinds (inputs, dropdowns with many options, radio groups,
-// rich text) and a Footer. The last screen is terminal and completes.
-func generateFlow(screens, perScreen int) []byte {
-	routing := map[string][]string{}
-	list := make([]any, 0, screens)
-	for s := range screens {
-		id, next := screenID(s), screenID(s+1)
-		last := s == screens-1
-		if last {
-			routing[id] = []string{}
-		} else {
-			routing[id] = []string{next}
-		}
-		list = append(list, generateScreen(id, next, last, perScreen))
-	}
-	flow := ordered{
-		{"version", "7.3"},
-		{"data_api_version", "3.0"},
-		{"routing_model", routing},
-		{"screens", list},
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(flow); err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
-}
-
-func screenID(n int) string {
-	id := []byte("SCREEN_")
-	for ; ; n /= 26 {
-		id = append(id, byte('A'+n%26))
-		if n < 26 {
-			return string(id)
-		}
-	}
-}
-
-func generateScreen(id, next string, last bool, perScreen int) ordered {
-	children := make([]any, 0, perScreen+1)
-	for c := range perScreen {
-		children = append(children, generateComponent(c))
-	}
-	action := ordered{{"name", "navigate"}, {"next", ordered{{"type", "screen"}, {"name", next}}}, {"payload", ordered{}}}
-	if last {
-		action = ordered{{"name", "complete"}, {"payload", ordered{{"field_1", "${form.field_1}"}}}}
-	} else if id == "SCREEN_A" {
-		action = ordered{{"name", "data_exchange"}, {"payload", ordered{{"field_1", "${form.field_1}"}}}}
-	}
-	children = append(children, ordered{{"type", "Footer"}, {"label", "Continue"}, {"on-click-action", action}})
-	return ordered{
-		{"id", id},
-		{"title", "Step " + id + " — détails ✓"},
-		{"terminal", last},
-		{"data", ordered{{"greeting", ordered{{"type", "string"}, {"__example__", "Hello there"}}}}},
-		{"layout", ordered{{"type", "SingleColumnLayout"}, {"children", []any{
-			ordered{{"type", "Form"}, {"name", "form"}, {"children", children}},
-		}}}},
-	}
-}
-
-func generateComponent(c int) ordered {
-	name := fmt.Sprintf("field_%d", c)
-	switch c % 4 {
-	case 0:
-		return ordered{{"type", "TextInput"}, {"name", name}, {"label", "Your answer to question " + name}, {"input-type", "text"}, {"required", true}, {"helper-text", "Between 2 and 80 characters, please"}, {"max-chars", 80}}
-	case 1:
-		return ordered{{"type", "Dropdown"}, {"name", name}, {"label", "Pick one option"}, {"required", false}, {"data-source", options(c, 10)}}
-	case 2:
-		return ordered{{"type", "RadioButtonsGroup"}, {"name", name}, {"label", "How did it go?"}, {"data-source", options(c, 5)}, {"on-select-action", ordered{{"name", "update_data"}, {"payload", ordered{{"greeting", "${form." + name + "}"}}}}}}
-	}
-	return ordered{{"type", "TextBody"}, {"text", "${data.greeting} — please read this paragraph, which explains the next questions in some detail (ünïcödé 日本語)."}, {"markdown", false}}
-}
-
-func options(c, n int) []any {
-	items := make([]any, n)
-	for i := range items {
-		items[i] = ordered{{"id", fmt.Sprintf("opt_%d_%d", c, i)}, {"title", fmt.Sprintf("Option number %d", i)}, {"description", "A short description of this option"}, {"metadata", "Extra detail"}}
-	}
-	return items
-}
-
-// ordered is a JSON object that keeps its keys in the order given.
-type ordered []struct {
-	key   string
-	value any
-}
-
-func (o ordered) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, kv := range o {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, _ := json.Marshal(kv.key)
-		v, err := json.Marshal(kv.value)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
-}
-
 func TestGeneratedFlow(t *testing.T) {
-	data := generateFlow(100, 44)
+	data := flowgen.Generate(100, 44)
 	t.Logf("generated flow: %d bytes", len(data))
 	if n := len(data); n < 4<<20 || n > 6<<20 {
 		t.Errorf("generated flow is %d bytes, want about 5 MB", n)
