@@ -164,4 +164,3 @@ func FuzzListCursors(f *testing.F) {
 		}
 	})
 }
-

@@ -105,10 +105,9 @@ func TestListPaging(t *testing.T) {
 func TestPagingUnderConcurrentChanges(t *testing.T) {
 	e := MustOpenServer(t)
 	var stable []string
-	var stableIDs []string
 	for i := range 80 {
 		name := fmt.Sprintf("stable-%02d", i)
-		stableIDs = append(stableIDs, e.createFlow(tokenA, waba1, name))
+		e.createFlow(tokenA, waba1, name)
 		stable = append([]string{name}, stable...)
 	}
 	transient := make([]string, 0, 20)

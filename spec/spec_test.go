@@ -86,7 +86,7 @@ func TestGeneratedSpecMatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := gen.GetSwagger()
+	embedded, err := gen.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

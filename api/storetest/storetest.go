@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"CreateAndGet", testCreateAndGet},
 		{"NameUniquePerAccount", testNameUnique},
 		{"Clone", testClone},
+		{"CreateWithContentAndFinish", testCreateWithContent},
 		{"UpdateFlow", testUpdateFlow},
 		{"PutAsset", testPutAsset},
 		{"DeleteFlow", testDeleteFlow},
@@ -224,6 +225,41 @@ func testClone(t *testing.T, s api.FlowStore) {
 	if _, err := s.Asset(ctx, c2.ID); api.ErrorCodeOf(err) != api.ENOTFOUND {
 		t.Fatalf("clone of a flow without JSON has an asset: %v", err)
 	}
+}
+
+// testCreateWithContent: a flow created with its JSON stores both at once; Finish runs in the creating
+// transaction and may change the flow or refuse, which stores nothing.
+func testCreateWithContent(t *testing.T, s api.FlowStore) {
+	seedAccounts(t, s)
+	content := []byte(`{"version":"7.3"}`)
+	f := newFlow(waba1, "With JSON")
+	if err := f.SetAsset(&api.Asset{Content: content, JSONVersion: "7.3"}, api.AssetInfo{SHA256: "abc", Size: int64(len(content)), UploadedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	var sawID bool
+	err := s.CreateFlow(ctx, f, api.Source{Content: content, Finish: func(f *api.Flow) error {
+		sawID = f.Asset != nil
+		f.Status = api.StatusPublished
+		return nil
+	}})
+	if err != nil || !sawID {
+		t.Fatalf("create: %v (finish saw the asset: %v)", err, sawID)
+	}
+	got, _ := s.Flow(ctx, f.ID)
+	if got.Status != api.StatusPublished || got.JSONVersion != "7.3" || got.Asset == nil {
+		t.Fatalf("stored %+v", got)
+	}
+	if b, err := s.Asset(ctx, f.ID); err != nil || !bytes.Equal(b, content) {
+		t.Fatalf("asset = %q, %v", b, err)
+	}
+	refused := newFlow(waba1, "Refused")
+	err = s.CreateFlow(ctx, refused, api.Source{Finish: func(*api.Flow) error { return api.Errorf(api.EPUBLISH, "no") }})
+	wantCode(t, err, api.EPUBLISH)
+	page, _ := s.ListFlows(ctx, waba1, api.Page{Limit: 10})
+	if len(page.Flows) != 1 {
+		t.Fatalf("a refused create stored a flow: %v", ids(page.Flows))
+	}
+	mustCreate(t, s, waba1, "Refused") // the name was never taken
 }
 
 func testUpdateFlow(t *testing.T, s api.FlowStore) {

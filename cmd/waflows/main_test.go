@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+var bannerRE = regexp.MustCompile(`serving the WhatsApp Flows API at (http://\S+)/v21\.0[\s\S]*business account: (\d+)\n\s+token:\s+(\S+)`)
+
+// TestServeDevCredentials: without --config, serve makes a development account and token, prints them with
+// a working curl command, keeps them across restarts, and shuts down cleanly when its context ends.
+func TestServeDevCredentials(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "data", "waflows.db")
+	start := func() (base, waba, token string, stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out, errOut := &syncBuffer{}, &syncBuffer{}
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, out, errOut) }()
+		deadline := time.Now().Add(10 * time.Second)
+		var m []string
+		for m == nil && time.Now().Before(deadline) {
+			m = bannerRE.FindStringSubmatch(out.String())
+			time.Sleep(10 * time.Millisecond)
+		}
+		if m == nil {
+			cancel()
+			t.Fatalf("no banner:\n%s\n%s", out.String(), errOut.String())
+		}
+		if !strings.Contains(out.String(), "curl -s -H 'Authorization: Bearer "+m[3]+"' "+m[1]+"/v21.0/"+m[2]+"/flows") {
+			t.Fatalf("banner lacks a ready-to-paste curl command:\n%s", out.String())
+		}
+		return m[1], m[2], m[3], func() {
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Fatalf("serve exited %d: %s", code, errOut.String())
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("serve did not shut down")
+			}
+		}
+	}
+	base, waba, token, stop := start()
+	req, _ := http.NewRequest("POST", base+"/v21.0/"+waba+"/flows", strings.NewReader(`{"name":"kept","categories":["OTHER"]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	stop()
+
+	base2, waba2, token2, stop2 := start()
+	defer stop2()
+	if waba2 != waba || token2 != token {
+		t.Fatalf("credentials changed across restarts: %s/%s vs %s/%s", waba, token, waba2, token2)
+	}
+	req, _ = http.NewRequest("GET", base2+"/v21.0/"+waba+"/flows", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"name":"kept"`) {
+		t.Fatalf("flow lost across restart: %s", body)
+	}
+}
+
+func TestServeWithConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "access.yaml")
+	os.WriteFile(cfg, []byte("business_accounts:\n  - id: \"102290129340398\"\n    name: \"Acme Clinic\"\ntokens:\n  - token: \"acme-dev-token\"\n    business_accounts: [\"102290129340398\"]\n"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "x.db"), "--config", cfg, "--public-url", "https://flows.example.test"}, out, io.Discard)
+	}()
+	var base string
+	for i := 0; i < 500 && base == ""; i++ {
+		if m := regexp.MustCompile(`at (\S+)/v21\.0`).FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	defer func() { cancel(); <-done }()
+	if base != "https://flows.example.test" || !strings.Contains(out.String(), "1 business account(s) and 1 token(s)") {
+		t.Fatalf("banner: %s", out.String())
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"serve", "--bogus"}, {"serve", "extra"}, {"serve", "--log", "loud"}, {"serve", "--public-url", "ftp://x", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db")}} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), args, io.Discard, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr.String())
+		}
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--config", "/nonexistent.yaml", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "access file") {
+		t.Errorf("missing config: exit %d: %s", code, stderr.String())
+	}
+}
+
+// TestSignalShutdown builds the real binary, starts it, and stops it with SIGTERM: it must exit 0 after
+// finishing in-flight work.
+func TestSignalShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "waflows")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "w.db"))
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if strings.HasPrefix(strings.TrimSpace(sc.Text()), "curl ") {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	go io.Copy(io.Discard, stdout)
+	errc := make(chan error, 1)
+	go func() { errc <- cmd.Wait() }()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v (output %v)", err, lines)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no exit after SIGTERM")
+	}
+}
