@@ -13,7 +13,7 @@ const (
 	msgPublishInvalid      = "Publishing Flow with validation errors"
 	msgPublishVersion      = "Versions in Flow JSON file are not available for publishing"
 	msgPublishNoEndpoint   = "Publishing without specifying endpoint_uri is forbidden"
-	msgDeprecateUnpublised = "Can't deprecate unpublished flow"
+	msgDeprecateUnpublished = "Can't deprecate unpublished flow"
 	msgAlreadyDeprecated   = "Flow is already deprecated"
 	msgCannotDelete        = "Can't delete published Flow"
 )
@@ -107,17 +107,21 @@ func (f *Flow) Deprecate(now time.Time) error {
 	case StatusDeprecated:
 		return &Error{Code: EDEPRECATE, Message: msgAlreadyDeprecated, Detail: "A deprecated flow cannot be deprecated again."}
 	default:
-		return &Error{Code: EDEPRECATE, Message: msgDeprecateUnpublised, Detail: "Only published flows can be deprecated; delete a draft instead."}
+		return &Error{Code: EDEPRECATE, Message: msgDeprecateUnpublished, Detail: "Only published flows can be deprecated; delete a draft instead."}
 	}
 }
 
 // CheckDeletable returns EDELETE unless the flow is a draft.
 func (f *Flow) CheckDeletable() error {
-	if f.Status != StatusDraft {
+	switch f.Status {
+	case StatusDraft:
+		return nil
+	case StatusDeprecated:
+		return &Error{Code: EDELETE, Message: msgCannotDelete, Detail: "The flow is DEPRECATED; only DRAFT flows can be deleted."}
+	default:
 		return &Error{Code: EDELETE, Message: msgCannotDelete,
 			Detail: fmt.Sprintf("The flow is %s; only DRAFT flows can be deleted. Deprecate it instead.", f.Status)}
 	}
-	return nil
 }
 
 // VersionBelow3 reports whether a Flow JSON version such as "2.1" is older than 3.0. An empty or
