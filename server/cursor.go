@@ -10,11 +10,14 @@ import (
 // Cursors are opaque to callers, like Graph's: base64url of a versioned keyset position.
 const cursorPrefix = "wf1:"
 
-func encodeCursor(seq int64) string {
-	b := make([]byte, 0, 24)
-	b = append(b, cursorPrefix...)
-	b = strconv.AppendInt(b, seq, 10)
-	return base64.RawURLEncoding.EncodeToString(b)
+func encodeCursor(seq int64) string { return string(appendCursor(nil, seq)) }
+
+// appendCursor appends the cursor for a keyset position.
+func appendCursor(b []byte, seq int64) []byte {
+	var raw [32]byte
+	r := append(raw[:0], cursorPrefix...)
+	r = strconv.AppendInt(r, seq, 10)
+	return base64.RawURLEncoding.AppendEncode(b, r)
 }
 
 // decodeCursor returns the position a cursor names; param names the query parameter for the error.

@@ -181,8 +181,8 @@ func (s *Server) GetFlow(c echo.Context, flowID gen.FlowId, params gen.GetFlowPa
 	if err != nil {
 		return err
 	}
-	b := appendFlow(make([]byte, 0, 256), &f, sel, s.accounts[f.WABAID])
-	return c.JSONBlob(http.StatusOK, b)
+	waba := s.accounts[f.WABAID]
+	return writeJSON(c, func(b []byte) []byte { return appendFlow(b, &f, sel, waba) })
 }
 
 // ListFlows implements GET /{waba-id}/flows.
@@ -220,45 +220,56 @@ func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaId, params gen.ListFlo
 	if err != nil {
 		return err
 	}
-	b := make([]byte, 0, 64+len(res.Flows)*160)
-	b = append(b, `{"data":[`...)
-	for i := range res.Flows {
-		if i > 0 {
-			b = append(b, ',')
+	return writeJSON(c, func(b []byte) []byte {
+		b = append(b, `{"data":[`...)
+		for i := range res.Flows {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendFlow(b, &res.Flows[i], sel, waba)
 		}
-		b = appendFlow(b, &res.Flows[i], sel, waba)
-	}
-	b = append(b, ']')
-	if n := len(res.Flows); n > 0 {
-		before, after := encodeCursor(res.Flows[0].Seq), encodeCursor(res.Flows[n-1].Seq)
-		b = append(b, `,"paging":{"cursors":{"before":`...)
-		b = appendString(b, before)
-		b = append(b, `,"after":`...)
-		b = appendString(b, after)
-		b = append(b, '}')
-		if res.HasNext {
-			b = append(b, `,"next":`...)
-			b = appendString(b, s.pageURL(wabaID, params.Fields, page.Limit, "after", after))
+		b = append(b, ']')
+		if n := len(res.Flows); n > 0 {
+			before, after := res.Flows[0].Seq, res.Flows[n-1].Seq
+			b = append(b, `,"paging":{"cursors":{"before":"`...)
+			b = appendCursor(b, before)
+			b = append(b, `","after":"`...)
+			b = appendCursor(b, after)
+			b = append(b, `"}`...)
+			if res.HasNext {
+				b = append(b, `,"next":`...)
+				b = s.appendPageURL(b, wabaID, params.Fields, page.Limit, "after", after)
+			}
+			if res.HasPrevious {
+				b = append(b, `,"previous":`...)
+				b = s.appendPageURL(b, wabaID, params.Fields, page.Limit, "before", before)
+			}
+			b = append(b, '}')
 		}
-		if res.HasPrevious {
-			b = append(b, `,"previous":`...)
-			b = appendString(b, s.pageURL(wabaID, params.Fields, page.Limit, "before", before))
-		}
-		b = append(b, '}')
-	}
-	b = append(b, '}')
-	return c.JSONBlob(http.StatusOK, b)
+		return append(b, '}')
+	})
 }
 
-// pageURL is an absolute link to a neighbouring page, keeping the caller's fields and limit.
-func (s *Server) pageURL(wabaID string, fields *string, limit int, dir, cursor string) string {
-	q := url.Values{}
+// appendPageURL appends, as a JSON string, an absolute link to a neighbouring page that keeps the
+// caller's fields and limit.
+func (s *Server) appendPageURL(b []byte, wabaID string, fields *string, limit int, dir string, seq int64) []byte {
+	u := make([]byte, 0, 160)
+	u = append(u, s.publicURL...)
+	u = append(u, APIPrefix+"/"...)
+	u = append(u, url.PathEscape(wabaID)...)
+	u = append(u, "/flows?"...)
 	if fields != nil && *fields != "" {
-		q.Set("fields", *fields)
+		u = append(u, "fields="...)
+		u = append(u, url.QueryEscape(*fields)...)
+		u = append(u, '&')
 	}
-	q.Set("limit", strconv.Itoa(limit))
-	q.Set(dir, cursor)
-	return s.publicURL + APIPrefix + "/" + url.PathEscape(wabaID) + "/flows?" + q.Encode()
+	u = append(u, "limit="...)
+	u = strconv.AppendInt(u, int64(limit), 10)
+	u = append(u, '&')
+	u = append(u, dir...)
+	u = append(u, '=')
+	u = appendCursor(u, seq) // base64url: safe in a query
+	return appendString(b, string(u))
 }
 
 // UpdateFlow implements POST /{flow-id}.

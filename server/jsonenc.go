@@ -1,8 +1,27 @@
 package server
 
 import (
+	"net/http"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
 )
+
+// bufPool recycles response buffers of the hot read paths.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeJSON renders a 200 response into a pooled buffer and writes it.
+func writeJSON(c echo.Context, render func([]byte) []byte) error {
+	p := bufPool.Get().(*[]byte)
+	b := render((*p)[:0])
+	err := c.JSONBlob(http.StatusOK, b)
+	if cap(b) <= 1<<20 { // keep the pool from holding on to huge buffers
+		*p = b[:0]
+		bufPool.Put(p)
+	}
+	return err
+}
 
 const hexDigits = "0123456789abcdef"
 
