@@ -7,15 +7,15 @@ import (
 
 // The Graph titles of lifecycle refusals; Meta's clients match on these strings.
 const (
-	msgCannotUpdate        = "Flow can't be updated"
-	msgEndpointInJSON      = "Specify Endpoint Uri in Flow JSON"
-	msgPublishState        = "Publishing Flow in invalid state"
-	msgPublishInvalid      = "Publishing Flow with validation errors"
-	msgPublishVersion      = "Versions in Flow JSON file are not available for publishing"
-	msgPublishNoEndpoint   = "Publishing without specifying endpoint_uri is forbidden"
+	msgCannotUpdate         = "Flow can't be updated"
+	msgEndpointInJSON       = "Specify Endpoint Uri in Flow JSON"
+	msgPublishState         = "Publishing Flow in invalid state"
+	msgPublishInvalid       = "Publishing Flow with validation errors"
+	msgPublishVersion       = "Versions in Flow JSON file are not available for publishing"
+	msgPublishNoEndpoint    = "Publishing without specifying endpoint_uri is forbidden"
 	msgDeprecateUnpublished = "Can't deprecate unpublished flow"
-	msgAlreadyDeprecated   = "Flow is already deprecated"
-	msgCannotDelete        = "Can't delete published Flow"
+	msgAlreadyDeprecated    = "Flow is already deprecated"
+	msgCannotDelete         = "Can't delete published Flow"
 )
 
 // FlowUpdate holds the metadata an update changes; nil fields stay as they are.

@@ -20,7 +20,8 @@ type FlowStore interface {
 	// Returns ECONFLICT when the name is already used in the business account, ENOTFOUND when the flow
 	// to clone is gone, and any error of src.Finish.
 	CreateFlow(ctx context.Context, f *Flow, src Source) error
-	// Flow returns one flow; ENOTFOUND when it does not exist.
+	// Flow returns one flow; ENOTFOUND when it does not exist. The slices of flows returned by Flow and
+	// ListFlows may be shared with the store: callers read them and never modify them.
 	Flow(ctx context.Context, id string) (Flow, error)
 	// ListFlows returns one page of a business account's flows, newest first.
 	ListFlows(ctx context.Context, wabaID string, p Page) (FlowPage, error)

@@ -97,8 +97,8 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaId) error {
 		return err
 	}
 	names := make([]string, len(req.Categories))
-	for i, c := range req.Categories {
-		names[i] = string(c)
+	for i, cat := range req.Categories {
+		names[i] = string(cat)
 	}
 	cats, err := api.ParseCategories(names)
 	if err != nil {

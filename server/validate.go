@@ -171,9 +171,9 @@ func (chk *opCheck) checkJSONBody(r *http.Request) ([]byte, error) {
 	case "application/json", "":
 		raw, err = io.ReadAll(body)
 	case "application/x-www-form-urlencoded":
-		raw, err = formToJSON(body, "", params)
+		raw, err = formToJSON(body, "")
 	case "multipart/form-data":
-		raw, err = formToJSON(body, params["boundary"], params)
+		raw, err = formToJSON(body, params["boundary"])
 	default:
 		return nil, api.Errorf(api.EINVALID, "(#100) Unsupported Content-Type %q: send application/json", truncate(ct, 100))
 	}
@@ -229,7 +229,7 @@ const formFieldLimit = maxJSONBody
 
 // formToJSON turns the fields of a form into the JSON object the JSON body schema checks. Graph accepts
 // both, and Meta's own Postman collection sends forms, with categories as a JSON-array string.
-func formToJSON(body io.Reader, boundary string, _ map[string]string) ([]byte, error) {
+func formToJSON(body io.Reader, boundary string) ([]byte, error) {
 	values := url.Values{}
 	if boundary == "" {
 		raw, err := io.ReadAll(body)
