@@ -181,3 +181,17 @@ func seedFlows(b *testing.B, dbPath, waba string, n int) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkDownloadAsset serves a signed download link of a small flow JSON (no token).
+func BenchmarkDownloadAsset(b *testing.B) {
+	e := MustOpenServer(b)
+	id := e.createFlow(tokenA, waba1, "Bench")
+	e.upload(tokenA, id, []byte(validFlow))
+	v := e.get("/"+id+"/assets", tokenA).JSON(b)
+	link, _ := url.Parse(v["data"].([]any)[0].(map[string]any)["download_url"].(string))
+	target := link.RequestURI()
+	b.ReportAllocs()
+	for b.Loop() {
+		benchRequest(b, e, "GET", target, "", "")
+	}
+}
