@@ -53,7 +53,7 @@ func TestUploadFlowJSON(t *testing.T) {
 		t.Fatalf("missing version: %s", r.Body)
 	}
 	r = e.upload(tokenA, id, []byte(`{"version":"9.9","screens":[{}]}`))
-	if !strings.Contains(string(r.Body), "UNSUPPORTED_FLOW_JSON_VERSION") {
+	if !strings.Contains(string(r.Body), "_FLOW_JSON_VERSION\"") {
 		t.Fatalf("unknown version: %s", r.Body)
 	}
 	r = e.upload(tokenA, id, []byte(`{"version":"7.3"}`))
