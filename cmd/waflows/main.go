@@ -1,6 +1,8 @@
-// Command waflows runs a local WhatsApp Flows API server that behaves like Meta's Graph API.
+// Command waflows runs a local WhatsApp Flows API server that behaves like Meta's Graph API, and validates
+// Flow JSON files the way Meta does.
 //
 //	waflows serve [--addr 127.0.0.1:8080] [--db ./waflows-data/waflows.db] [--config access.yaml] [--public-url URL]
+//	waflows validate [--json] FILE...
 package main
 
 import (
@@ -16,13 +18,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 // usageError marks a mistake in the command line (exit status 2).
 type usageError struct{ error }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -31,6 +33,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
+	case "validate":
+		err = validate(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -41,11 +45,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return 0
+	case errors.Is(err, errInvalid):
+		return 1
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "waflows: %v\n\n%s", err, usage)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "waflows: %v\n", err)
+		if args[0] == "validate" {
+			return 2 // I/O errors; 1 means validation errors
+		}
 		return 1
 	}
 }
@@ -54,5 +63,6 @@ const usage = `Usage: waflows <command> [flags]
 
 Commands:
   serve      run the WhatsApp Flows API server (see waflows serve -h)
+  validate   check Flow JSON files as Meta does (see waflows validate -h)
   help       show this help
 `

@@ -40,7 +40,7 @@ func TestServeDevCredentials(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		out, errOut := &syncBuffer{}, &syncBuffer{}
 		done := make(chan int, 1)
-		go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, out, errOut) }()
+		go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, out, errOut) }()
 		deadline := time.Now().Add(10 * time.Second)
 		var m []string
 		for m == nil && time.Now().Before(deadline) {
@@ -106,7 +106,7 @@ func TestServeWithConfig(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "x.db"), "--config", cfg, "--public-url", "https://flows.example.test"}, out, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "x.db"), "--config", cfg, "--public-url", "https://flows.example.test"}, nil, out, io.Discard)
 	}()
 	var base string
 	for i := 0; i < 500 && base == ""; i++ {
@@ -124,12 +124,12 @@ func TestServeWithConfig(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{}, {"nope"}, {"serve", "--bogus"}, {"serve", "extra"}, {"serve", "--log", "loud"}, {"serve", "--public-url", "ftp://x", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db")}} {
 		var stderr bytes.Buffer
-		if code := run(context.Background(), args, io.Discard, &stderr); code != 2 {
+		if code := run(context.Background(), args, nil, io.Discard, &stderr); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr.String())
 		}
 	}
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--config", "/nonexistent.yaml", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "access file") {
+	if code := run(context.Background(), []string{"serve", "--config", "/nonexistent.yaml", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}, nil, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "access file") {
 		t.Errorf("missing config: exit %d: %s", code, stderr.String())
 	}
 }
