@@ -171,39 +171,48 @@ type CreateFlowRequestCategories string
 
 // CursorPaging defines model for CursorPaging.
 type CursorPaging struct {
-	Cursors *struct {
-		After  *string `json:"after,omitempty"`
-		Before *string `json:"before,omitempty"`
-	} `json:"cursors,omitempty"`
-	Next *string `json:"next,omitempty"`
+	Cursors *CursorPaging_Cursors `json:"cursors,omitempty"`
+	Next    *string               `json:"next,omitempty"`
+}
+
+// CursorPaging_Cursors defines model for CursorPaging.Cursors.
+type CursorPaging_Cursors struct {
+	After  *string `json:"after,omitempty"`
+	Before *string `json:"before,omitempty"`
 }
 
 // Flow defines model for Flow.
 type Flow struct {
-	Categories     *[]FlowCategories `json:"categories,omitempty"`
-	DataApiVersion *string           `json:"data_api_version,omitempty"`
-	EndpointUri    *string           `json:"endpoint_uri,omitempty"`
-	Id             *string           `json:"id,omitempty"`
-	JsonVersion    *string           `json:"json_version,omitempty"`
-	Name           *string           `json:"name,omitempty"`
-	Preview        *struct {
-		ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-		Id         *string    `json:"id,omitempty"`
-		PreviewUrl *string    `json:"preview_url,omitempty"`
-	} `json:"preview,omitempty"`
-	Status                  *FlowStatus            `json:"status,omitempty"`
-	ValidationErrors        *[]FlowValidationError `json:"validation_errors,omitempty"`
-	WhatsappBusinessAccount *struct {
-		Id   *string `json:"id,omitempty"`
-		Name *string `json:"name,omitempty"`
-	} `json:"whatsapp_business_account,omitempty"`
+	Categories              *[]FlowCategories             `json:"categories,omitempty"`
+	DataApiVersion          *string                       `json:"data_api_version,omitempty"`
+	EndpointUri             *string                       `json:"endpoint_uri,omitempty"`
+	Id                      *string                       `json:"id,omitempty"`
+	JsonVersion             *string                       `json:"json_version,omitempty"`
+	Name                    *string                       `json:"name,omitempty"`
+	Preview                 *Flow_Preview                 `json:"preview,omitempty"`
+	Status                  *FlowStatus                   `json:"status,omitempty"`
+	ValidationErrors        *[]FlowValidationError        `json:"validation_errors,omitempty"`
+	WhatsappBusinessAccount *Flow_WhatsappBusinessAccount `json:"whatsapp_business_account,omitempty"`
 }
 
 // FlowCategories defines model for Flow.Categories.
 type FlowCategories string
 
+// Flow_Preview defines model for Flow.Preview.
+type Flow_Preview struct {
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	Id         *string    `json:"id,omitempty"`
+	PreviewUrl *string    `json:"preview_url,omitempty"`
+}
+
 // FlowStatus defines model for Flow.Status.
 type FlowStatus string
+
+// Flow_WhatsappBusinessAccount defines model for Flow.WhatsappBusinessAccount.
+type Flow_WhatsappBusinessAccount struct {
+	Id   *string `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
 
 // FlowValidationError defines model for FlowValidationError.
 type FlowValidationError struct {
@@ -219,16 +228,19 @@ type FlowValidationError struct {
 
 // GraphError The body of every Graph API error response.
 type GraphError struct {
-	Error struct {
-		Code           int     `json:"code"`
-		ErrorSubcode   *int    `json:"error_subcode,omitempty"`
-		ErrorUserMsg   *string `json:"error_user_msg,omitempty"`
-		ErrorUserTitle *string `json:"error_user_title,omitempty"`
-		FbtraceId      string  `json:"fbtrace_id"`
-		IsTransient    *bool   `json:"is_transient,omitempty"`
-		Message        string  `json:"message"`
-		Type           string  `json:"type"`
-	} `json:"error"`
+	Error GraphError_Error `json:"error"`
+}
+
+// GraphError_Error defines model for GraphError.Error.
+type GraphError_Error struct {
+	Code           int     `json:"code"`
+	ErrorSubcode   *int    `json:"error_subcode,omitempty"`
+	ErrorUserMsg   *string `json:"error_user_msg,omitempty"`
+	ErrorUserTitle *string `json:"error_user_title,omitempty"`
+	FbtraceId      string  `json:"fbtrace_id"`
+	IsTransient    *bool   `json:"is_transient,omitempty"`
+	Message        string  `json:"message"`
+	Type           string  `json:"type"`
 }
 
 // SuccessResponse defines model for SuccessResponse.
@@ -256,6 +268,19 @@ type GetFlowParams struct {
 	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
+// GetFlowAssets200JSONResponseBody_Data defines parameters for GetFlowAssets.
+type GetFlowAssets200JSONResponseBody_Data struct {
+	AssetType   *string `json:"asset_type,omitempty"`
+	DownloadUrl *string `json:"download_url,omitempty"`
+	Name        *string `json:"name,omitempty"`
+}
+
+// GetFlowAssets200JSONResponseBody defines parameters for GetFlowAssets.
+type GetFlowAssets200JSONResponseBody struct {
+	Data   *[]GetFlowAssets200JSONResponseBody_Data `json:"data,omitempty"`
+	Paging *CursorPaging                            `json:"paging,omitempty"`
+}
+
 // UploadFlowJsonMultipartBody defines parameters for UploadFlowJson.
 type UploadFlowJsonMultipartBody struct {
 	AssetType UploadFlowJsonMultipartBodyAssetType `json:"asset_type"`
@@ -271,6 +296,12 @@ type UploadFlowJsonMultipartBodyAssetType string
 // UploadFlowJsonMultipartBodyName defines parameters for UploadFlowJson.
 type UploadFlowJsonMultipartBodyName string
 
+// UploadFlowJson200JSONResponseBody defines parameters for UploadFlowJson.
+type UploadFlowJson200JSONResponseBody struct {
+	Success          *bool                  `json:"success,omitempty"`
+	ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
+}
+
 // ListFlowsParams defines parameters for ListFlows.
 type ListFlowsParams struct {
 	// Fields Comma-separated fields to return
@@ -284,6 +315,18 @@ type ListFlowsParams struct {
 
 	// Before Cursor that points to the start of the page of data that has been returned.
 	Before *string `form:"before,omitempty" json:"before,omitempty"`
+}
+
+// ListFlows200JSONResponseBody defines parameters for ListFlows.
+type ListFlows200JSONResponseBody struct {
+	Data   *[]Flow       `json:"data,omitempty"`
+	Paging *CursorPaging `json:"paging,omitempty"`
+}
+
+// CreateFlow200JSONResponseBody defines parameters for CreateFlow.
+type CreateFlow200JSONResponseBody struct {
+	// Id Flow ID
+	Id *string `json:"id,omitempty"`
 }
 
 // UpdateFlowJSONRequestBody defines body for UpdateFlow for application/json ContentType.
@@ -1370,27 +1413,13 @@ type GetFlowAssetsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data *[]struct {
-			AssetType   *string `json:"asset_type,omitempty"`
-			DownloadUrl *string `json:"download_url,omitempty"`
-			Name        *string `json:"name,omitempty"`
-		} `json:"data,omitempty"`
-		Paging *CursorPaging `json:"paging,omitempty"`
-	}
+	JSON200 *GetFlowAssets200JSONResponseBody
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GraphError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetFlowAssetsResponse) GetJSON200() *struct {
-	Data *[]struct {
-		AssetType   *string `json:"asset_type,omitempty"`
-		DownloadUrl *string `json:"download_url,omitempty"`
-		Name        *string `json:"name,omitempty"`
-	} `json:"data,omitempty"`
-	Paging *CursorPaging `json:"paging,omitempty"`
-} {
+func (r GetFlowAssetsResponse) GetJSON200() *GetFlowAssets200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -1432,19 +1461,13 @@ type UploadFlowJsonResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Success          *bool                  `json:"success,omitempty"`
-		ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
-	}
+	JSON200 *UploadFlowJson200JSONResponseBody
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GraphError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UploadFlowJsonResponse) GetJSON200() *struct {
-	Success          *bool                  `json:"success,omitempty"`
-	ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
-} {
+func (r UploadFlowJsonResponse) GetJSON200() *UploadFlowJson200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -1582,19 +1605,13 @@ type ListFlowsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		Data   *[]Flow       `json:"data,omitempty"`
-		Paging *CursorPaging `json:"paging,omitempty"`
-	}
+	JSON200 *ListFlows200JSONResponseBody
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GraphError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListFlowsResponse) GetJSON200() *struct {
-	Data   *[]Flow       `json:"data,omitempty"`
-	Paging *CursorPaging `json:"paging,omitempty"`
-} {
+func (r ListFlowsResponse) GetJSON200() *ListFlows200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -1636,19 +1653,13 @@ type CreateFlowResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *struct {
-		// Id Flow ID
-		Id *string `json:"id,omitempty"`
-	}
+	JSON200 *CreateFlow200JSONResponseBody
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GraphError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CreateFlowResponse) GetJSON200() *struct {
-	// Id Flow ID
-	Id *string `json:"id,omitempty"`
-} {
+func (r CreateFlowResponse) GetJSON200() *CreateFlow200JSONResponseBody {
 	return r.JSON200
 }
 
@@ -1965,14 +1976,7 @@ func ParseGetFlowAssetsResponse(rsp *http.Response) (*GetFlowAssetsResponse, err
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data *[]struct {
-				AssetType   *string `json:"asset_type,omitempty"`
-				DownloadUrl *string `json:"download_url,omitempty"`
-				Name        *string `json:"name,omitempty"`
-			} `json:"data,omitempty"`
-			Paging *CursorPaging `json:"paging,omitempty"`
-		}
+		var dest GetFlowAssets200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2005,10 +2009,7 @@ func ParseUploadFlowJsonResponse(rsp *http.Response) (*UploadFlowJsonResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Success          *bool                  `json:"success,omitempty"`
-			ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
-		}
+		var dest UploadFlowJson200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2107,10 +2108,7 @@ func ParseListFlowsResponse(rsp *http.Response) (*ListFlowsResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			Data   *[]Flow       `json:"data,omitempty"`
-			Paging *CursorPaging `json:"paging,omitempty"`
-		}
+		var dest ListFlows200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2143,10 +2141,7 @@ func ParseCreateFlowResponse(rsp *http.Response) (*CreateFlowResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest struct {
-			// Id Flow ID
-			Id *string `json:"id,omitempty"`
-		}
+		var dest CreateFlow200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
