@@ -1,130 +1,157 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
-	"github.com/waflows/waflows/server"
-	"github.com/waflows/waflows/spec"
+	"github.com/waflows/waflows/gen"
 )
 
-// contract wraps the real server in kin-openapi request AND response validation against the merged spec.
-// A request the spec rejects must get a Graph error; every response must match the spec; and it records
-// which operations answered 2xx so a test can demand a case for each operationId.
-type contract struct {
-	tb      testing.TB
-	next    http.Handler
-	router  routers.Router
-	doc     *openapi3.T
-	mu      sync.Mutex
-	success map[string]int
-	failure map[string]int
-}
+// TestContract drives every operation through the generated client against the server wrapped in
+// request and response validation, with success and error cases, and fails if an operationId has no
+// successful case.
+func TestContract(t *testing.T) {
+	e := MustOpenServer(t, withContract())
+	ctx := context.Background()
+	c := e.Client(tokenA)
+	str := func(s string) *string { return &s }
 
-func newContract(tb testing.TB, base string, next http.Handler) *contract {
-	tb.Helper()
-	doc, err := spec.Load()
+	created, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "Contract", Categories: []gen.CreateFlowRequestCategories{"SURVEY"}})
+	if err != nil || created.JSON200 == nil || created.JSON200.Id == nil {
+		t.Fatalf("create: %v %s", err, created.Body)
+	}
+	id := *created.JSON200.Id
+
+	got, err := c.GetFlowWithResponse(ctx, id, nil)
+	if err != nil || got.JSON200 == nil || *got.JSON200.Name != "Contract" || *got.JSON200.Status != "DRAFT" {
+		t.Fatalf("get: %v %s", err, got.Body)
+	}
+	all := "id,name,status,categories,validation_errors,json_version,data_api_version,endpoint_uri,whatsapp_business_account"
+	full, err := c.GetFlowWithResponse(ctx, id, &gen.GetFlowParams{Fields: &all})
+	if err != nil || full.JSON200 == nil || full.JSON200.WhatsappBusinessAccount == nil || *full.JSON200.WhatsappBusinessAccount.Name != "Acme Clinic" {
+		t.Fatalf("get all fields: %v %s", err, full.Body)
+	}
+
+	upd, err := c.UpdateFlowWithResponse(ctx, id, gen.UpdateFlowJSONRequestBody{Name: str("Contract 2"), EndpointUri: str("https://example.com/flows"), ApplicationId: str("1234567890")})
+	if err != nil || upd.JSON200 == nil || !*upd.JSON200.Success {
+		t.Fatalf("update: %v %s", err, upd.Body)
+	}
+
+	ct, body := multipartBody(t, []byte(endpointFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	up, err := c.UploadFlowJsonWithBodyWithResponse(ctx, id, ct, body)
+	if err != nil || up.JSON200 == nil || !*up.JSON200.Success || up.JSON200.ValidationErrors == nil || len(*up.JSON200.ValidationErrors) != 0 {
+		t.Fatalf("upload: %v %s", err, up.Body)
+	}
+
+	assets, err := c.GetFlowAssetsWithResponse(ctx, id)
+	if err != nil || assets.JSON200 == nil || len(*assets.JSON200.Data) != 1 {
+		t.Fatalf("assets: %v %s", err, assets.Body)
+	}
+	res, err := http.Get(*(*assets.JSON200.Data)[0].DownloadUrl)
 	if err != nil {
-		tb.Fatal(err)
+		t.Fatal(err)
 	}
-	doc.Servers = openapi3.Servers{{URL: base}}
-	router, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		tb.Fatal(err)
+	downloaded, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(downloaded) != endpointFlow {
+		t.Fatalf("download returned %q", downloaded)
 	}
-	return &contract{tb: tb, next: next, router: router, doc: doc, success: map[string]int{}, failure: map[string]int{}}
-}
 
-func (c *contract) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.URL.Path, server.APIPrefix+"/") {
-		c.next.ServeHTTP(w, r) // download links and /healthz are not part of the API description
-		return
+	for i := range 3 {
+		e.createFlow(tokenA, waba1, "Page "+string(rune('A'+i)))
 	}
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	route, params, routeErr := c.router.FindRoute(r)
-
-	rec := httptest.NewRecorder()
-	c.next.ServeHTTP(rec, r)
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
+	limit := 2
+	page, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &limit})
+	if err != nil || page.JSON200 == nil || len(*page.JSON200.Data) != 2 || page.JSON200.Paging.Next == nil {
+		t.Fatalf("list: %v %s", err, page.Body)
 	}
-	w.WriteHeader(rec.Code)
-	w.Write(rec.Body.Bytes())
+	next, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &limit, After: page.JSON200.Paging.Cursors.After})
+	if err != nil || next.JSON200 == nil || len(*next.JSON200.Data) != 2 || next.JSON200.Paging.Next != nil {
+		t.Fatalf("list page 2: %v %s", err, next.Body)
+	}
 
-	if routeErr != nil {
-		// Not an operation of the spec: the server must answer with a Graph error.
-		if rec.Code < 400 || !strings.Contains(rec.Body.String(), `"error"`) {
-			c.tb.Errorf("contract: %s %s is no operation, yet got %d %s", r.Method, r.URL.Path, rec.Code, rec.Body)
+	pub, err := c.PublishFlowWithResponse(ctx, id)
+	if err != nil || pub.JSON200 == nil || !*pub.JSON200.Success {
+		t.Fatalf("publish: %v %s", err, pub.Body)
+	}
+	dep, err := c.DeprecateFlowWithResponse(ctx, id)
+	if err != nil || dep.JSON200 == nil || !*dep.JSON200.Success {
+		t.Fatalf("deprecate: %v %s", err, dep.Body)
+	}
+	doomed := e.createFlow(tokenA, waba1, "Doomed")
+	del, err := c.DeleteFlowWithResponse(ctx, doomed)
+	if err != nil || del.JSON200 == nil || !*del.JSON200.Success {
+		t.Fatalf("delete: %v %s", err, del.Body)
+	}
+
+	// Error cases: each response must be a Graph envelope the spec's default response describes.
+	errorCases := []struct {
+		name   string
+		status int
+		code   int
+		call   func() (int, *gen.GraphError, error)
+	}{
+		{"create without name", 400, 100, func() (int, *gen.GraphError, error) {
+			r, err := c.CreateFlowWithBodyWithResponse(ctx, waba1, "application/json", strings.NewReader(`{"categories":["OTHER"]}`))
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"create in unreachable account", 400, 100, func() (int, *gen.GraphError, error) {
+			r, err := c.CreateFlowWithResponse(ctx, waba2, gen.CreateFlowJSONRequestBody{Name: "x", Categories: []gen.CreateFlowRequestCategories{"OTHER"}})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"get without token", 401, 190, func() (int, *gen.GraphError, error) {
+			r, err := e.Client("").GetFlowWithResponse(ctx, id, nil)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"get unknown field", 400, 100, func() (int, *gen.GraphError, error) {
+			f := "name,colour"
+			r, err := c.GetFlowWithResponse(ctx, id, &gen.GetFlowParams{Fields: &f})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"list bad limit", 400, 100, func() (int, *gen.GraphError, error) {
+			zero := 0
+			r, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &zero})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"update deprecated", 400, 139001, func() (int, *gen.GraphError, error) {
+			r, err := c.UpdateFlowWithResponse(ctx, id, gen.UpdateFlowJSONRequestBody{Name: str("again")})
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"upload to deprecated", 400, 139001, func() (int, *gen.GraphError, error) {
+			ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+			r, err := c.UploadFlowJsonWithBodyWithResponse(ctx, id, ct, body)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"assets of deleted flow", 400, 100, func() (int, *gen.GraphError, error) {
+			r, err := c.GetFlowAssetsWithResponse(ctx, doomed)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"publish deprecated", 400, 139002, func() (int, *gen.GraphError, error) {
+			r, err := c.PublishFlowWithResponse(ctx, id)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"deprecate twice", 400, 139003, func() (int, *gen.GraphError, error) {
+			r, err := c.DeprecateFlowWithResponse(ctx, id)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+		{"delete deprecated", 400, 139004, func() (int, *gen.GraphError, error) {
+			r, err := c.DeleteFlowWithResponse(ctx, id)
+			return r.StatusCode(), r.JSONDefault, err
+		}},
+	}
+	for _, tc := range errorCases {
+		status, ge, err := tc.call()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
 		}
-		return
-	}
-	opts := &openapi3filter.Options{
-		IncludeResponseStatus: true,
-		MultiError:            false,
-		AuthenticationFunc: func(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
-			if !strings.HasPrefix(in.RequestValidationInput.Request.Header.Get("Authorization"), "Bearer ") {
-				return openapi3filter.ErrAuthenticationServiceMissing
-			}
-			return nil
-		},
-	}
-	check := r.Clone(context.Background())
-	check.Body = io.NopCloser(bytes.NewReader(body))
-	reqIn := &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route, Options: opts}
-	reqErr := openapi3filter.ValidateRequest(context.Background(), reqIn)
-	resIn := &openapi3filter.ResponseValidationInput{RequestValidationInput: reqIn, Status: rec.Code, Header: rec.Header(), Options: opts}
-	resIn.SetBodyBytes(rec.Body.Bytes())
-	if err := openapi3filter.ValidateResponse(context.Background(), resIn); err != nil {
-		c.tb.Errorf("contract: response to %s %s violates the spec: %v\nbody: %s", r.Method, r.URL.Path, err, truncateBody(rec.Body.Bytes()))
-	}
-	op := route.Operation.OperationID
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if reqErr != nil {
-		if rec.Code < 400 {
-			c.tb.Errorf("contract: the spec rejects %s %s (%v) but the server answered %d", r.Method, r.URL.Path, reqErr, rec.Code)
-		}
-		c.failure[op]++
-		return
-	}
-	if rec.Code >= 200 && rec.Code < 300 {
-		c.success[op]++
-	} else {
-		c.failure[op]++
-	}
-}
-
-// uncovered lists operationIds without a successful (valid request, 2xx, valid response) case.
-func (c *contract) uncovered() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []string
-	for _, item := range c.doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			if c.success[op.OperationID] == 0 {
-				out = append(out, op.OperationID)
-			}
+		if status != tc.status || ge == nil || ge.Error.Code != tc.code || ge.Error.FbtraceId == "" {
+			t.Errorf("%s: status %d, error %+v; want %d code %d", tc.name, status, ge, tc.status, tc.code)
 		}
 	}
-	sort.Strings(out)
-	return out
-}
-
-func truncateBody(b []byte) string {
-	if len(b) > 500 {
-		return string(b[:500]) + "…"
+	if missing := e.contract.Uncovered(); len(missing) > 0 {
+		t.Fatalf("operations without a contract case: %v", missing)
 	}
-	return string(b)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/internal/contracttest"
 	"github.com/waflows/waflows/server"
 )
 
@@ -63,7 +64,7 @@ type env struct {
 	Clock    *clock
 	Server   *server.Server
 	HTTP     *httptest.Server
-	contract *contract
+	contract *contracttest.Handler
 }
 
 type serverOption func(*serverOptions)
@@ -110,7 +111,7 @@ func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
 	e.Server = srv
 	handler = srv
 	if o.contract {
-		e.contract = newContract(tb, e.Base, srv)
+		e.contract = contracttest.New(tb, e.Base, srv)
 		handler = e.contract
 	}
 	tb.Cleanup(func() {

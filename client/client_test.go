@@ -1,0 +1,252 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/waflows/waflows/api/sqlite"
+	"github.com/waflows/waflows/client"
+	"github.com/waflows/waflows/internal/contracttest"
+	"github.com/waflows/waflows/server"
+)
+
+const (
+	waba1, waba2   = "102290129340398", "109876543210987"
+	token1, token2 = "token-one", "token-two"
+)
+
+const validFlow = `{"version":"7.3","screens":[{"id":"WELCOME","title":"Hi","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"TextHeading","text":"Hello"},{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}}]}`
+
+// startServer runs the real server (SQLite, contract validation on) and returns its API base.
+func startServer(t *testing.T) (string, *contracttest.Handler) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	access, err := server.ParseAccess([]byte(fmt.Sprintf(`
+business_accounts: [{id: "%s", name: "One"}, {id: "%s", name: "Two"}]
+tokens:
+  - {token: %s, business_accounts: ["%s"]}
+  - {token: %s, business_accounts: ["%s"]}
+`, waba1, waba2, token1, waba1, token2, waba2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: "http://" + ts.Listener.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ts.Listener.Addr().String() + server.APIPrefix
+	contract := contracttest.New(t, base, srv)
+	ts.Config.Handler = contract
+	ts.Start()
+	t.Cleanup(func() { ts.Close(); store.Close() })
+	return base, contract
+}
+
+func newClient(t *testing.T, base, token string, opts ...client.Option) *client.Client {
+	t.Helper()
+	c, err := client.New(append([]client.Option{client.WithBaseURL(base), client.WithToken(token)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestNewOptions(t *testing.T) {
+	if _, err := client.New(); err == nil {
+		t.Error("New without a token succeeded")
+	}
+	for _, opt := range []client.Option{client.WithToken(" "), client.WithBaseURL("graph.facebook.com"), client.WithBaseURL("ftp://x/y"),
+		client.WithHTTPClient(nil), client.WithRetry(client.RetryPolicy{})} {
+		if _, err := client.New(client.WithToken("t"), opt); err == nil {
+			t.Error("a bad option was accepted")
+		}
+	}
+	c, err := client.New(client.WithToken("t"))
+	if err != nil || c.BaseURL() != client.DefaultBaseURL {
+		t.Fatalf("default base URL: %v %v", c, err)
+	}
+}
+
+// TestLifecycle: every method against the real server, with the spec checking each request and response.
+func TestLifecycle(t *testing.T) {
+	base, contract := startServer(t)
+	ctx := context.Background()
+	c := newClient(t, base, token1, client.WithUserAgent("client-test"))
+
+	id, resp, err := c.CreateFlow(ctx, waba1, client.CreateFlowRequest{Name: "Survey", Categories: []client.Category{"SURVEY"}})
+	if err != nil || resp.StatusCode != 200 || resp.TraceID == "" {
+		t.Fatalf("create: %v %+v", err, resp)
+	}
+	f, _, err := c.GetFlow(ctx, id)
+	if err != nil || *f.Name != "Survey" || *f.Status != "DRAFT" || f.JsonVersion != nil {
+		t.Fatalf("get: %v %+v", err, f)
+	}
+	name, uri := "Survey 2", "https://example.com/endpoint"
+	if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{Name: &name, EndpointUri: &uri}); err != nil {
+		t.Fatal(err)
+	}
+	verrs, _, err := c.UploadFlowJSON(ctx, id, []byte(`{"version":"7.3"`))
+	if err != nil || len(verrs) != 1 || *verrs[0].Error != "INVALID_FLOW_JSON" {
+		t.Fatalf("upload of broken JSON: %v %+v", err, verrs)
+	}
+	verrs, _, err = c.UploadFlowJSONFrom(ctx, id, strings.NewReader(validFlow))
+	if err != nil || len(verrs) != 0 {
+		t.Fatalf("upload: %v %+v", err, verrs)
+	}
+	f, _, err = c.GetFlow(ctx, id, "name", "json_version", "endpoint_uri", "whatsapp_business_account")
+	if err != nil || *f.Name != name || *f.JsonVersion != "7.3" || *f.EndpointUri != uri || *f.WhatsappBusinessAccount.Id != waba1 || f.Status != nil {
+		t.Fatalf("get with fields: %v %+v", err, f)
+	}
+	assets, _, err := c.ListAssets(ctx, id)
+	if err != nil || len(assets) != 1 || *assets[0].Name != "flow.json" {
+		t.Fatalf("assets: %v %+v", err, assets)
+	}
+	data, _, err := c.DownloadFlowJSON(ctx, id)
+	if err != nil || string(data) != validFlow {
+		t.Fatalf("download: %v %q", err, data)
+	}
+	if _, err := c.PublishFlow(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeprecateFlow(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	draft, _, _ := c.CreateFlow(ctx, waba1, client.CreateFlowRequest{Name: "Draft", Categories: []client.Category{"OTHER"}})
+	if _, _, err := c.DownloadFlowJSON(ctx, draft); !errors.Is(err, client.ErrNoFlowJSON) {
+		t.Fatalf("download without JSON: %v", err)
+	}
+	page, _, err := c.ListFlows(ctx, waba1, &client.ListOptions{Limit: 1})
+	if err != nil || len(page.Flows) != 1 || !page.HasNext || page.HasPrevious || page.After == "" {
+		t.Fatalf("list: %v %+v", err, page)
+	}
+	page2, _, err := c.ListFlows(ctx, waba1, &client.ListOptions{Limit: 1, After: page.After, Fields: []string{"name"}})
+	if err != nil || len(page2.Flows) != 1 || page2.HasNext || !page2.HasPrevious || *page2.Flows[0].Name != name {
+		t.Fatalf("list page 2: %v %+v", err, page2)
+	}
+	if _, err := c.DeleteFlow(ctx, draft); err != nil {
+		t.Fatal(err)
+	}
+	if missing := contract.Uncovered(); len(missing) > 0 {
+		t.Fatalf("operations the client never called successfully: %v", missing)
+	}
+}
+
+// TestErrors: failures come back as *client.Error with Graph's fields, and the predicates sort them.
+func TestErrors(t *testing.T) {
+	base, _ := startServer(t)
+	ctx := context.Background()
+	c := newClient(t, base, token1)
+	other := newClient(t, base, token2)
+	id, _, _ := c.CreateFlow(ctx, waba1, client.CreateFlowRequest{Name: "Mine", Categories: []client.Category{"OTHER"}})
+
+	_, _, err := other.GetFlow(ctx, id)
+	var ge *client.Error
+	if !errors.As(err, &ge) || ge.HTTPStatus != 400 || ge.Code != 100 || ge.Subcode != 33 || ge.Type != "GraphMethodException" || ge.TraceID == "" || !client.IsNotFound(err) {
+		t.Fatalf("foreign flow: %#v", err)
+	}
+	if !strings.Contains(err.Error(), "code 100, subcode 33, HTTP 400, fbtrace_id ") {
+		t.Fatalf("Error() = %q", err)
+	}
+	_, _, err = c.CreateFlow(ctx, waba1, client.CreateFlowRequest{Name: "Mine", Categories: []client.Category{"OTHER"}})
+	if !client.IsInvalidParameter(err) || client.IsNotFound(err) {
+		t.Fatalf("duplicate name: %v", err)
+	}
+	if _, err := c.DeprecateFlow(ctx, id); !client.IsLifecycle(err) || asGraph(err).Code != 139003 || asGraph(err).UserTitle == "" || asGraph(err).UserMessage == "" {
+		t.Fatalf("deprecate draft: %#v", err)
+	}
+	if _, err := c.PublishFlow(ctx, id); !client.IsLifecycle(err) || asGraph(err).Code != 139002 {
+		t.Fatalf("publish without JSON: %v", err)
+	}
+	bad := newClient(t, base, "wrong")
+	if _, _, err := bad.ListFlows(ctx, waba1, nil); !client.IsAuth(err) || asGraph(err).HTTPStatus != 401 || asGraph(err).Code != 190 {
+		t.Fatalf("bad token: %v", err)
+	}
+	if _, _, err := c.GetFlow(ctx, id, "colour"); !client.IsInvalidParameter(err) {
+		t.Fatalf("unknown field: %v", err)
+	}
+	if _, _, err := c.UploadFlowJSON(ctx, id, make([]byte, client.MaxFlowJSONSize+1)); err == nil {
+		t.Fatal("an 11 MB upload was sent")
+	}
+	for _, f := range []func(error) bool{client.IsNotFound, client.IsInvalidParameter, client.IsLifecycle, client.IsAuth, client.IsRateLimited} {
+		if f(errors.New("plain")) || f(nil) {
+			t.Fatal("a predicate matched a non-Graph error")
+		}
+	}
+}
+
+func asGraph(err error) *client.Error {
+	var ge *client.Error
+	if errors.As(err, &ge) {
+		return ge
+	}
+	return &client.Error{}
+}
+
+// TestFlowsIterator walks every page while other flows are being created: every flow that existed when
+// the walk began is seen exactly once, newest first, and breaking out stops the walk.
+func TestFlowsIterator(t *testing.T) {
+	base, _ := startServer(t)
+	ctx := context.Background()
+	c := newClient(t, base, token1)
+	var want []string
+	for i := range 23 {
+		name := fmt.Sprintf("flow-%02d", i)
+		if _, _, err := c.CreateFlow(ctx, waba1, client.CreateFlowRequest{Name: name, Categories: []client.Category{"OTHER"}}); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{name}, want...)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 10 {
+			c.CreateFlow(ctx, waba1, client.CreateFlowRequest{Name: fmt.Sprintf("new-%02d", i), Categories: []client.Category{"OTHER"}})
+		}
+	}()
+	var got []string
+	for f, err := range c.Flows(ctx, waba1, &client.ListOptions{Limit: 4, Fields: []string{"name"}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(*f.Name, "flow-") {
+			got = append(got, *f.Name)
+		}
+	}
+	wg.Wait()
+	if !slices.Equal(got, want) {
+		t.Fatalf("walk saw %v", got)
+	}
+	n := 0
+	for range c.Flows(ctx, waba1, &client.ListOptions{Limit: 2}) {
+		n++
+		if n == 3 {
+			break
+		}
+	}
+	if n != 3 {
+		t.Fatalf("break did not stop the walk: %d", n)
+	}
+	var errs int
+	for _, err := range newClient(t, base, "wrong").Flows(ctx, waba1, nil) {
+		if !client.IsAuth(err) {
+			t.Fatalf("iterator error: %v", err)
+		}
+		errs++
+	}
+	if errs != 1 {
+		t.Fatalf("%d errors yielded, want 1", errs)
+	}
+}
