@@ -3,6 +3,8 @@
 //
 //	waflows serve [--addr 127.0.0.1:8080] [--db ./waflows-data/waflows.db] [--config access.yaml] [--public-url URL]
 //	waflows validate [--json] FILE...
+//	waflows flows list|get|create|update|delete|upload|assets|download|publish|deprecate …
+//	waflows push FILE --waba ID --name NAME [--category C…] [--publish]
 package main
 
 import (
@@ -35,6 +37,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serve(ctx, args[1:], stdout, stderr)
 	case "validate":
 		err = validate(args[1:], stdin, stdout, stderr)
+	case "flows":
+		err = flowsCommand(ctx, args[1:], stdout, stderr)
+	case "push":
+		err = push(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -64,5 +70,9 @@ const usage = `Usage: waflows <command> [flags]
 Commands:
   serve      run the WhatsApp Flows API server (see waflows serve -h)
   validate   check Flow JSON files as Meta does (see waflows validate -h)
+  flows      manage flows through the API: list, get, create, update, delete, upload, assets,
+             download, publish, deprecate (see waflows flows help)
+  push       validate a Flow JSON, then create or update its draft, upload it and optionally publish
+             (see waflows push -h)
   help       show this help
 `
