@@ -3,14 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/api/internal/rows"
 )
 
 const flowColumns = `id, seq, waba_id, name, status, categories, validation_errors, json_version, data_api_version,
@@ -24,56 +21,31 @@ func scanFlow(row scanner) (api.Flow, error) {
 		f                            api.Flow
 		id                           int64
 		cats, verrs, status          string
-		usesEndpoint                 bool
 		assetSHA                     string
 		assetSize, assetAt, cAt, uAt int64
+		err                          error
 	)
-	err := row.Scan(&id, &f.Seq, &f.WABAID, &f.Name, &status, &cats, &verrs, &f.JSONVersion, &f.DataAPIVersion,
-		&usesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt)
+	err = row.Scan(&id, &f.Seq, &f.WABAID, &f.Name, &status, &cats, &verrs, &f.JSONVersion, &f.DataAPIVersion,
+		&f.UsesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt)
 	if err != nil {
 		return api.Flow{}, err
 	}
 	f.ID = strconv.FormatInt(id, 10)
 	f.Status = api.Status(status)
-	f.UsesEndpoint = usesEndpoint
-	if cats != "" {
-		parts := strings.Split(cats, ",")
-		f.Categories = make([]api.Category, len(parts))
-		for i, p := range parts {
-			f.Categories[i] = api.Category(p)
-		}
+	f.Categories = rows.ParseCategories(cats)
+	if f.ValidationErrors, err = rows.ParseValidationErrors(verrs, f.ID); err != nil {
+		return api.Flow{}, err
 	}
-	if verrs != "[]" && verrs != "" {
-		if err := json.Unmarshal([]byte(verrs), &f.ValidationErrors); err != nil {
-			return api.Flow{}, fmt.Errorf("decode validation_errors of flow %s: %w", f.ID, err)
-		}
-	}
-	if assetSHA != "" {
-		f.Asset = &api.AssetInfo{SHA256: assetSHA, Size: assetSize, UploadedAt: time.Unix(0, assetAt).UTC()}
-	}
-	f.CreatedAt = time.Unix(0, cAt).UTC()
-	f.UpdatedAt = time.Unix(0, uAt).UTC()
+	f.Asset = rows.ParseAsset(assetSHA, assetSize, assetAt)
+	f.CreatedAt, f.UpdatedAt = rows.Time(cAt), rows.Time(uAt)
 	return f, nil
 }
 
-// flowValues returns the stored form of a flow's mutable columns.
+// flowValues returns the stored form of a flow's encoded columns.
 func flowValues(f *api.Flow) (cats, verrs string, assetSHA string, assetSize, assetAt int64, err error) {
-	names := make([]string, len(f.Categories))
-	for i, c := range f.Categories {
-		names[i] = string(c)
-	}
-	verrs = "[]"
-	if len(f.ValidationErrors) > 0 {
-		b, err := json.Marshal(f.ValidationErrors)
-		if err != nil {
-			return "", "", "", 0, 0, err
-		}
-		verrs = string(b)
-	}
-	if f.Asset != nil {
-		assetSHA, assetSize, assetAt = f.Asset.SHA256, f.Asset.Size, f.Asset.UploadedAt.UnixNano()
-	}
-	return strings.Join(names, ","), verrs, assetSHA, assetSize, assetAt, nil
+	verrs, err = rows.ValidationErrors(f.ValidationErrors)
+	assetSHA, assetSize, assetAt = rows.Asset(f.Asset)
+	return rows.Categories(f.Categories), verrs, assetSHA, assetSize, assetAt, err
 }
 
 // CreateFlow stores a new flow; see api.FlowStore.

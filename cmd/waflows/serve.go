@@ -10,8 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/api/postgres"
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/server"
 )
@@ -20,7 +23,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	db := fs.String("db", "./waflows-data/waflows.db", "SQLite database file (created on first run)")
+	db := fs.String("db", "./waflows-data/waflows.db", "SQLite database file (created on first run; also sqlite:PATH), or a postgres:// URL for several instances on one database")
 	config := fs.String("config", "", "access file (YAML) listing business accounts and tokens; without it a development account and token are created")
 	publicURL := fs.String("public-url", "", "base URL of download and paging links (default http://ADDR)")
 	logFormat := fs.String("log", "text", "request log format: text, json or off")
@@ -37,7 +40,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := openStore(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -96,6 +99,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// openStore picks the store from --db: a postgres:// (or postgresql://) URL, or a SQLite file path,
+// optionally written sqlite:PATH.
+func openStore(ctx context.Context, db string) (api.FlowStore, error) {
+	switch {
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		return postgres.Open(ctx, db)
+	case strings.HasPrefix(db, "sqlite:"):
+		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
+	}
+	return sqlite.Open(ctx, db)
+}
+
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	switch format {
 	case "text":
@@ -109,7 +124,7 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 }
 
 func printBanner(w io.Writer, base, db string, access *server.Access, dev bool) {
-	fmt.Fprintf(w, "waflows: serving the WhatsApp Flows API at %s%s (database %s)\n", base, server.APIPrefix, db)
+	fmt.Fprintf(w, "waflows: serving the WhatsApp Flows API at %s%s (database %s)\n", base, server.APIPrefix, redactDSN(db))
 	if !dev {
 		fmt.Fprintf(w, "waflows: %d business account(s) and %d token(s) from the access file\n",
 			len(access.BusinessAccounts), len(access.Tokens))
@@ -122,4 +137,15 @@ func printBanner(w io.Writer, base, db string, access *server.Access, dev bool) 
 try:
   curl -s -H 'Authorization: Bearer %s' %s%s/%s/flows
 `, waba, token, token, base, server.APIPrefix, waba)
+}
+
+// redactDSN hides a password in a database URL before it is printed.
+func redactDSN(db string) string {
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return db
 }

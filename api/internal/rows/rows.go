@@ -1,0 +1,74 @@
+// Package rows converts the parts of an api.Flow that SQL stores keep in text columns, so every store
+// encodes them alike.
+package rows
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/waflows/waflows/api"
+)
+
+// Categories encodes categories as a comma-separated list.
+func Categories(cs []api.Category) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ",")
+}
+
+// ParseCategories decodes Categories.
+func ParseCategories(s string) []api.Category {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]api.Category, len(parts))
+	for i, p := range parts {
+		out[i] = api.Category(p)
+	}
+	return out
+}
+
+// ValidationErrors encodes validation errors as a JSON array ("[]" when there are none).
+func ValidationErrors(errs []api.ValidationError) (string, error) {
+	if len(errs) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(errs)
+	return string(b), err
+}
+
+// ParseValidationErrors decodes ValidationErrors.
+func ParseValidationErrors(s, flowID string) ([]api.ValidationError, error) {
+	if s == "" || s == "[]" {
+		return nil, nil
+	}
+	var errs []api.ValidationError
+	if err := json.Unmarshal([]byte(s), &errs); err != nil {
+		return nil, fmt.Errorf("decode validation_errors of flow %s: %w", flowID, err)
+	}
+	return errs, nil
+}
+
+// Asset splits asset info into its columns (all zero when there is no asset).
+func Asset(a *api.AssetInfo) (sha string, size, uploadedAt int64) {
+	if a == nil {
+		return "", 0, 0
+	}
+	return a.SHA256, a.Size, a.UploadedAt.UnixNano()
+}
+
+// ParseAsset rebuilds asset info from its columns; nil when no asset was uploaded.
+func ParseAsset(sha string, size, uploadedAt int64) *api.AssetInfo {
+	if sha == "" {
+		return nil
+	}
+	return &api.AssetInfo{SHA256: sha, Size: size, UploadedAt: Time(uploadedAt)}
+}
+
+// Time decodes a unix-nanosecond column.
+func Time(ns int64) time.Time { return time.Unix(0, ns).UTC() }
