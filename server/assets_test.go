@@ -14,7 +14,9 @@ import (
 	"github.com/waflows/waflows/spec/flowjson"
 )
 
-func TestUploadFlowJSON(t *testing.T) {
+func TestUploadFlowJSON(t *testing.T) { eachBackend(t, testUploadFlowJSON) }
+
+func testUploadFlowJSON(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "Upload")
 	r := e.upload(tokenA, id, []byte(endpointFlow))
@@ -108,7 +110,9 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // TestUploadTooLarge: a file over 10 MB is refused with code 100, and the server stops reading early.
-func TestUploadTooLarge(t *testing.T) {
+func TestUploadTooLarge(t *testing.T) { eachBackend(t, testUploadTooLarge) }
+
+func testUploadTooLarge(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "Big")
 	e.upload(tokenA, id, []byte(validFlow))
@@ -183,7 +187,9 @@ func downloadURL(t *testing.T, e *env, id string) string {
 	return a["download_url"].(string)
 }
 
-func TestDownloadURL(t *testing.T) {
+func TestDownloadURL(t *testing.T) { eachBackend(t, testDownloadURL) }
+
+func testDownloadURL(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "Download")
 	if v := e.get("/"+id+"/assets", tokenA); string(v.Body) != `{"data":[]}` {

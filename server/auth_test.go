@@ -12,7 +12,9 @@ import (
 	"github.com/waflows/waflows/server"
 )
 
-func TestAuthentication(t *testing.T) {
+func TestAuthentication(t *testing.T) { eachBackend(t, testAuthentication) }
+
+func testAuthentication(t *testing.T) {
 	e := MustOpenServer(t)
 	path := "/" + waba1 + "/flows"
 	graphError(t, e.get(path, ""), 401, 190)
@@ -57,7 +59,9 @@ func TestAuthentication(t *testing.T) {
 
 // TestIsolation: for each of the nine operations, a flow or account that another token owns is
 // indistinguishable from one that does not exist, and the refused request changes nothing.
-func TestIsolation(t *testing.T) {
+func TestIsolation(t *testing.T) { eachBackend(t, testIsolation) }
+
+func testIsolation(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "Acme's")
 	if r := e.upload(tokenA, id, []byte(validFlow)); r.Status != 200 {

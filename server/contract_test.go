@@ -13,7 +13,9 @@ import (
 // TestContract drives every operation through the generated client against the server wrapped in
 // request and response validation, with success and error cases, and fails if an operationId has no
 // successful case.
-func TestContract(t *testing.T) {
+func TestContract(t *testing.T) { eachBackend(t, testContract) }
+
+func testContract(t *testing.T) {
 	e := MustOpenServer(t, withContract())
 	ctx := context.Background()
 	c := e.Client(tokenA)

@@ -7,7 +7,9 @@ import (
 
 // TestRestartKeepsEverything: every 200 that stored something is there after the server restarts on the
 // same database file.
-func TestRestartKeepsEverything(t *testing.T) {
+func TestRestartKeepsEverything(t *testing.T) { eachBackend(t, testRestartKeepsEverything) }
+
+func testRestartKeepsEverything(t *testing.T) {
 	e := MustOpenServer(t)
 	draft := e.createFlow(tokenA, waba1, "Draft")
 	e.upload(tokenA, draft, []byte(endpointFlow))
@@ -18,10 +20,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	gone := e.createFlow(tokenA, waba1, "Gone")
 	e.do("DELETE", "/"+gone, tokenA, "", nil)
 	before := e.get("/"+waba1+"/flows?fields=id,name,status,categories,validation_errors,json_version,data_api_version,endpoint_uri", tokenA).Body
-	e.HTTP.Close()
-	e.Store.Close()
-
-	e2 := MustOpenServer(t, withDB(e.DBPath))
+	e2 := e.restart()
 	after := e2.get("/"+waba1+"/flows?fields=id,name,status,categories,validation_errors,json_version,data_api_version,endpoint_uri", tokenA).Body
 	if !bytes.Equal(before, after) {
 		t.Fatalf("after restart:\n%s\nbefore:\n%s", after, before)

@@ -11,7 +11,9 @@ import (
 	"github.com/waflows/waflows/api"
 )
 
-func TestCreateFlow(t *testing.T) {
+func TestCreateFlow(t *testing.T) { eachBackend(t, testCreateFlow) }
+
+func testCreateFlow(t *testing.T) {
 	e := MustOpenServer(t)
 	path := "/" + waba1 + "/flows"
 	idPattern := regexp.MustCompile(`^[1-9][0-9]{14,15}$`)
@@ -80,7 +82,9 @@ func TestCreateFlow(t *testing.T) {
 }
 
 // TestCreateWithForms: Graph takes form fields too, as Meta's Postman collection sends them.
-func TestCreateWithForms(t *testing.T) {
+func TestCreateWithForms(t *testing.T) { eachBackend(t, testCreateWithForms) }
+
+func testCreateWithForms(t *testing.T) {
 	e := MustOpenServer(t)
 	path := "/" + waba1 + "/flows"
 	form := url.Values{"name": {"Form flow"}, "categories": {`["SURVEY","OTHER"]`}}
@@ -102,7 +106,9 @@ func TestCreateWithForms(t *testing.T) {
 }
 
 // TestCreateWithFlowJSON: Graph's flow_json and publish create fields (absent from the upstream spec).
-func TestCreateWithFlowJSON(t *testing.T) {
+func TestCreateWithFlowJSON(t *testing.T) { eachBackend(t, testCreateWithFlowJSON) }
+
+func testCreateWithFlowJSON(t *testing.T) {
 	e := MustOpenServer(t)
 	path := "/" + waba1 + "/flows"
 	r := e.postJSON(path, tokenA, map[string]any{"name": "Inline", "categories": []string{"OTHER"}, "flow_json": validFlow})
@@ -135,7 +141,9 @@ func TestCreateWithFlowJSON(t *testing.T) {
 	wantMessage(t, graphError(t, e.postJSON(path, tokenA, map[string]any{"name": "Both", "categories": []string{"OTHER"}, "flow_json": validFlow, "clone_flow_id": id}), 400, 100), "Only one clone source")
 }
 
-func TestCloneFlow(t *testing.T) {
+func TestCloneFlow(t *testing.T) { eachBackend(t, testCloneFlow) }
+
+func testCloneFlow(t *testing.T) {
 	e := MustOpenServer(t)
 	src := e.createFlow(tokenA, waba1, "Source")
 	broken := `{"version":"7.3","screens":`
@@ -172,7 +180,9 @@ func TestCloneFlow(t *testing.T) {
 	wantMessage(t, graphError(t, e.postJSON("/"+waba1+"/flows", tokenA, map[string]any{"name": "Old copy", "categories": []string{"OTHER"}, "clone_flow_id": old, "endpoint_uri": "https://example.com"}), 400, 100), "Specify Endpoint Uri in Flow JSON")
 }
 
-func TestGetFlowFields(t *testing.T) {
+func TestGetFlowFields(t *testing.T) { eachBackend(t, testGetFlowFields) }
+
+func testGetFlowFields(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "Fields")
 	def := e.get("/"+id, tokenA)
@@ -214,7 +224,9 @@ func TestGetFlowFields(t *testing.T) {
 	graphError(t, e.get("/123456789012345?fields=colour", tokenA), 400, 100)
 }
 
-func TestUpdateFlow(t *testing.T) {
+func TestUpdateFlow(t *testing.T) { eachBackend(t, testUpdateFlow) }
+
+func testUpdateFlow(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "Original")
 	e.createFlow(tokenA, waba1, "Taken")

@@ -12,12 +12,16 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/api/postgres"
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/gen"
 	"github.com/waflows/waflows/internal/contracttest"
+	"github.com/waflows/waflows/internal/pgtest"
 	"github.com/waflows/waflows/server"
 )
 
@@ -54,71 +58,150 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// env is one running server over HTTP on a fresh SQLite file.
+// The storage a test server runs on.
+const (
+	backendSQLite    = "sqlite"     // one instance on a SQLite file
+	backendPostgres  = "postgres"   // one instance on a PostgreSQL schema
+	backendPostgres2 = "postgres-2" // two instances on one PostgreSQL schema; requests alternate between them
+)
+
+// backendOf holds the backend eachBackend chose for a test; MustOpenServer reads it.
+var backendOf sync.Map // testing.TB -> string
+
+// eachBackend runs test once per backend: SQLite, PostgreSQL, and two instances on PostgreSQL whose
+// consecutive requests alternate. The PostgreSQL runs skip (or fail under CI) without a test database.
+func eachBackend(t *testing.T, test func(t *testing.T)) {
+	for _, b := range []string{backendSQLite, backendPostgres, backendPostgres2} {
+		t.Run(b, func(t *testing.T) {
+			if b != backendSQLite {
+				pgtest.DSN(t)
+			}
+			backendOf.Store(t, b)
+			t.Cleanup(func() { backendOf.Delete(t) })
+			test(t)
+		})
+	}
+}
+
+// env is one running server over HTTP, on one or two instances.
 type env struct {
 	tb       testing.TB
 	Root     string // http://127.0.0.1:port
 	Base     string // Root + /v21.0
-	DBPath   string
-	Store    *sqlite.Store
+	backend  string
+	storage  string // the SQLite file, or the PostgreSQL schema
+	Store    api.FlowStore
 	Clock    *clock
-	Server   *server.Server
+	Server   *server.Server // the first instance
 	HTTP     *httptest.Server
 	contract *contracttest.Handler
+	closers  []func()
 }
 
 type serverOption func(*serverOptions)
 
 type serverOptions struct {
 	contract bool
-	dbPath   string
+	backend  string
+	storage  string
 }
 
 // withContract wraps the server in request and response validation against the merged spec.
 func withContract() serverOption { return func(o *serverOptions) { o.contract = true } }
 
-// withDB uses an existing database file (to test restarts).
-func withDB(path string) serverOption { return func(o *serverOptions) { o.dbPath = path } }
+// withDB uses an existing SQLite database file.
+func withDB(path string) serverOption {
+	return func(o *serverOptions) { o.backend, o.storage = backendSQLite, path }
+}
 
-// MustOpenServer starts the real server over HTTP on a new SQLite file (or the given one).
+// MustOpenServer starts the real server over HTTP on new storage of the test's backend (SQLite unless
+// eachBackend chose another).
 func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
 	tb.Helper()
-	var o serverOptions
+	o := serverOptions{backend: backendSQLite}
+	if b, ok := backendOf.Load(tb); ok {
+		o.backend = b.(string)
+	}
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.dbPath == "" {
-		o.dbPath = filepath.Join(tb.TempDir(), "waflows.db")
+	if o.storage == "" {
+		if o.backend == backendSQLite {
+			o.storage = filepath.Join(tb.TempDir(), "waflows.db")
+		} else {
+			o.storage = pgtest.Schema(tb)
+		}
 	}
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, o.dbPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	access, err := server.ParseAccess([]byte(accessYAML))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	e := &env{tb: tb, DBPath: o.dbPath, Store: store, Clock: &clock{t: time.Now().UTC()}}
-	var handler http.Handler
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
-	ts.Start()
-	e.HTTP, e.Root, e.Base = ts, ts.URL, ts.URL+server.APIPrefix
-	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: ts.URL, Now: e.Clock.Now})
-	if err != nil {
-		tb.Fatal(err)
+	e := &env{tb: tb, backend: o.backend, storage: o.storage, Clock: &clock{t: time.Now().UTC()}}
+	ts := httptest.NewUnstartedServer(nil)
+	e.Root = "http://" + ts.Listener.Addr().String()
+	e.Base = e.Root + server.APIPrefix
+	instances := 1
+	if o.backend == backendPostgres2 {
+		instances = 2
 	}
-	e.Server = srv
-	handler = srv
+	var handlers []http.Handler
+	for i := range instances {
+		store := e.openStore(ctx)
+		srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: e.Root, Now: e.Clock.Now})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if i == 0 {
+			e.Store, e.Server = store, srv
+		}
+		handlers = append(handlers, srv)
+	}
+	var next atomic.Uint64
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handlers[next.Add(1)%uint64(len(handlers))].ServeHTTP(w, r)
+	})
 	if o.contract {
-		e.contract = contracttest.New(tb, e.Base, srv)
+		e.contract = contracttest.New(tb, e.Base, handler)
 		handler = e.contract
 	}
-	tb.Cleanup(func() {
-		ts.Close()
-		store.Close()
-	})
+	ts.Config.Handler = handler
+	ts.Start()
+	e.HTTP = ts
+	tb.Cleanup(e.close)
 	return e
+}
+
+func (e *env) openStore(ctx context.Context) api.FlowStore {
+	e.tb.Helper()
+	var store api.FlowStore
+	var err error
+	if e.backend == backendSQLite {
+		store, err = sqlite.Open(ctx, e.storage)
+	} else {
+		store, err = postgres.OpenConfig(ctx, pgtest.Config(e.tb, e.storage))
+	}
+	if err != nil {
+		e.tb.Fatal(err)
+	}
+	e.closers = append(e.closers, func() { store.Close() })
+	return store
+}
+
+func (e *env) close() {
+	if e.HTTP != nil {
+		e.HTTP.Close()
+	}
+	for _, c := range e.closers {
+		c()
+	}
+	e.closers = nil
+}
+
+// restart stops the server and starts a new one on the same storage.
+func (e *env) restart() *env {
+	e.close()
+	return MustOpenServer(e.tb, func(o *serverOptions) { o.backend, o.storage = e.backend, e.storage })
 }
 
 // Client returns the generated client, authenticated with token.

@@ -5,7 +5,9 @@ import (
 	"testing"
 )
 
-func TestPublish(t *testing.T) {
+func TestPublish(t *testing.T) { eachBackend(t, testPublish) }
+
+func testPublish(t *testing.T) {
 	e := MustOpenServer(t)
 	publish := func(id string) response { return e.do("POST", "/"+id+"/publish", tokenA, "", nil) }
 
@@ -53,7 +55,9 @@ func TestPublish(t *testing.T) {
 	}
 }
 
-func TestDeprecateAndDelete(t *testing.T) {
+func TestDeprecateAndDelete(t *testing.T) { eachBackend(t, testDeprecateAndDelete) }
+
+func testDeprecateAndDelete(t *testing.T) {
 	e := MustOpenServer(t)
 	deprecate := func(id string) response { return e.do("POST", "/"+id+"/deprecate", tokenA, "", nil) }
 	draft := e.createFlow(tokenA, waba1, "Draft")
@@ -99,7 +103,9 @@ func TestDeprecateAndDelete(t *testing.T) {
 }
 
 // TestUnknownPathsAndMethods: methods and paths the API does not have get Graph's errors.
-func TestUnknownPathsAndMethods(t *testing.T) {
+func TestUnknownPathsAndMethods(t *testing.T) { eachBackend(t, testUnknownPathsAndMethods) }
+
+func testUnknownPathsAndMethods(t *testing.T) {
 	e := MustOpenServer(t)
 	id := e.createFlow(tokenA, waba1, "x")
 	wantMessage(t, graphError(t, e.do("PUT", "/"+id, tokenA, "application/json", strings.NewReader("{}")), 400, 100), "Unsupported put request. Object with ID '"+id+"'")

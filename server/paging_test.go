@@ -25,7 +25,9 @@ func listPage(t *testing.T, e *env, link string) ([]string, map[string]any) {
 	return names, paging
 }
 
-func TestListPaging(t *testing.T) {
+func TestListPaging(t *testing.T) { eachBackend(t, testListPaging) }
+
+func testListPaging(t *testing.T) {
 	e := MustOpenServer(t)
 	var want []string // newest first
 	for i := range 60 {
@@ -102,7 +104,9 @@ func TestListPaging(t *testing.T) {
 
 // TestPagingUnderConcurrentChanges: while one client walks the pages, others create and delete flows. Every
 // flow that existed for the whole walk is seen exactly once and in order.
-func TestPagingUnderConcurrentChanges(t *testing.T) {
+func TestPagingUnderConcurrentChanges(t *testing.T) { eachBackend(t, testPagingUnderConcurrentChanges) }
+
+func testPagingUnderConcurrentChanges(t *testing.T) {
 	e := MustOpenServer(t)
 	var stable []string
 	for i := range 80 {

@@ -12,7 +12,9 @@ import (
 
 // TestRaces: conflicting requests on one flow over HTTP; exactly one of each pair wins, and the final
 // state matches the responses.
-func TestRaces(t *testing.T) {
+func TestRaces(t *testing.T) { eachBackend(t, testRaces) }
+
+func testRaces(t *testing.T) {
 	e := MustOpenServer(t)
 	race := func(a, b func() response) (response, response) {
 		var ra, rb response
