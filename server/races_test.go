@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/spec/flowjson"
 )
 
 // TestRaces: conflicting requests on one flow over HTTP; exactly one of each pair wins, and the final
@@ -90,6 +91,105 @@ func testRaces(t *testing.T) {
 		})
 		if (a.Status == 200) == (b.Status == 200) {
 			t.Fatalf("two creates of one name: %d %s and %d %s", a.Status, a.Body, b.Status, b.Body)
+		}
+	}
+}
+
+// TestConflictStorm fires many concurrent publishes, deletes, updates and uploads at one flow (split over
+// both instances in the two-instance backend). Whatever the interleaving: no 5xx, exactly one of the
+// publishes and deletes wins, and the final state agrees with the responses.
+func TestConflictStorm(t *testing.T) { eachBackend(t, testConflictStorm) }
+
+func testConflictStorm(t *testing.T) {
+	e := MustOpenServer(t)
+	for round := range 5 {
+		id := e.createFlow(tokenA, waba1, fmt.Sprintf("storm-%d", round))
+		e.upload(tokenA, id, []byte(validFlow))
+		type result struct {
+			op     string
+			arg    string
+			status int
+			body   string
+		}
+		ops := []func(i int) result{
+			func(int) result {
+				r := e.do("POST", "/"+id+"/publish", tokenA, "", nil)
+				return result{"publish", "", r.Status, string(r.Body)}
+			},
+			func(int) result {
+				r := e.do("DELETE", "/"+id, tokenA, "", nil)
+				return result{"delete", "", r.Status, string(r.Body)}
+			},
+			func(i int) result {
+				name := fmt.Sprintf("storm-%d-renamed-%d", round, i)
+				r := e.postJSON("/"+id, tokenA, map[string]any{"name": name})
+				return result{"update", name, r.Status, string(r.Body)}
+			},
+			func(i int) result {
+				content := fmt.Sprintf(`{"version":"7.3","screens":[],"x":%d}`, i) // invalid on purpose
+				if i%2 == 0 {
+					content = validFlow
+				}
+				r := e.upload(tokenA, id, []byte(content))
+				return result{"upload", content, r.Status, string(r.Body)}
+			},
+		}
+		results := make(chan result, 64)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range 32 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				results <- ops[i%len(ops)](i)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(results)
+		won := map[string]int{}
+		names := map[string]bool{fmt.Sprintf("storm-%d", round): true}
+		for r := range results {
+			if r.status >= 500 || (r.status != 200 && !strings.Contains(r.body, `"error"`)) {
+				t.Fatalf("%s: %d %s", r.op, r.status, r.body)
+			}
+			if r.status == 200 {
+				won[r.op]++
+				if r.op == "update" {
+					names[r.arg] = true
+				}
+			}
+		}
+		if won["publish"] > 1 || won["delete"] > 1 || won["publish"]+won["delete"] > 1 {
+			t.Fatalf("round %d: %d publishes and %d deletes succeeded", round, won["publish"], won["delete"])
+		}
+		f, err := e.Store.Flow(context.Background(), id)
+		switch {
+		case won["delete"] == 1:
+			if api.ErrorCodeOf(err) != api.ENOTFOUND {
+				t.Fatalf("delete won but the flow is there: %+v %v", f, err)
+			}
+			continue
+		case won["publish"] == 1:
+			if err != nil || f.Status != api.StatusPublished || len(f.ValidationErrors) != 0 {
+				t.Fatalf("publish won but the flow is %+v %v", f, err)
+			}
+		default:
+			if err != nil || f.Status != api.StatusDraft {
+				t.Fatalf("nothing won but the flow is %+v %v", f, err)
+			}
+		}
+		if !names[f.Name] {
+			t.Fatalf("final name %q was never set by a successful update", f.Name)
+		}
+		// The stored JSON and its recorded validation state belong together.
+		content, err := e.Store.Asset(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(flowjson.Validate(content)); got != len(f.ValidationErrors) {
+			t.Fatalf("stored JSON has %d errors, the flow records %d", got, len(f.ValidationErrors))
 		}
 	}
 }

@@ -27,6 +27,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	config := fs.String("config", "", "access file (YAML) listing business accounts and tokens; without it a development account and token are created")
 	publicURL := fs.String("public-url", "", "base URL of download and paging links (default http://ADDR)")
 	logFormat := fs.String("log", "text", "request log format: text, json or off")
+	readHeaderTimeout := fs.Duration("read-header-timeout", 10*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
+	readTimeout := fs.Duration("read-timeout", 2*time.Minute, "time allowed to read a whole request, body included")
+	writeTimeout := fs.Duration("write-timeout", 2*time.Minute, "time allowed to write a response")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -74,9 +77,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	httpServer := &http.Server{
 		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a 10 MB upload on a slow link
-		WriteTimeout:      2 * time.Minute,
+		ReadHeaderTimeout: *readHeaderTimeout,
+		ReadTimeout:       *readTimeout, // a 10 MB upload on a slow link
+		WriteTimeout:      *writeTimeout,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
