@@ -6,7 +6,7 @@ STATICCHECK_VERSION ?= v0.8.2
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all generate check-generate test vet bench bench-http fuzz run lint
+.PHONY: all generate check-generate test vet bench bench-http bench-instances fuzz run lint
 
 all: test
 
@@ -36,6 +36,10 @@ bench:
 ## bench-http: loopback HTTP throughput with wrk, server and wrk pinned to separate cores
 bench-http:
 	bash bench/http.sh
+
+## bench-instances: one instance on SQLite versus two instances on one PostgreSQL database (needs bench-http's wrk)
+bench-instances:
+	bash bench/instances.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/internal/flowgen"
+	"github.com/waflows/waflows/internal/pgtest"
 )
 
 // The benchmarks call the server in process (no network) to show each handler's own cost; bench/http.sh
@@ -193,5 +194,72 @@ func BenchmarkDownloadAsset(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		benchRequest(b, e, "GET", target, "", "")
+	}
+}
+
+// BenchmarkIsolation compares, for each of the nine operations, a request on another account's flow (or
+// account) with the same request on one that does not exist: both must be refused the same way and at a
+// comparable cost, so that timing does not tell them apart.
+func BenchmarkIsolation(b *testing.B) {
+	backends := []string{backendSQLite}
+	if pgtest.Available() {
+		backends = append(backends, backendPostgres)
+	}
+	for _, backend := range backends {
+		b.Run(backend, func(b *testing.B) {
+			backendOf.Store(b, backend)
+			defer backendOf.Delete(b)
+			benchmarkIsolation(b)
+		})
+	}
+}
+
+func benchmarkIsolation(b *testing.B) {
+	e := MustOpenServer(b)
+	foreign := e.createFlow(tokenB, waba2, "Other's")
+	e.upload(tokenB, foreign, []byte(validFlow))
+	const missing = "123456789012345"
+	ct, body := multipartBody(b, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	upload := body.String()
+	ops := []struct {
+		name, method, suffix, ct, body string
+		account                        bool
+	}{
+		{"listFlows", "GET", "/flows", "", "", true},
+		{"createFlow", "POST", "/flows", "application/json", `{"name":"x","categories":["OTHER"]}`, true},
+		{"getFlow", "GET", "", "", "", false},
+		{"updateFlow", "POST", "", "application/json", `{"name":"x"}`, false},
+		{"deleteFlow", "DELETE", "", "", "", false},
+		{"getFlowAssets", "GET", "/assets", "", "", false},
+		{"uploadFlowJson", "POST", "/assets", ct, upload, false},
+		{"publishFlow", "POST", "/publish", "", "", false},
+		{"deprecateFlow", "POST", "/deprecate", "", "", false},
+	}
+	for _, op := range ops {
+		for _, target := range []string{"foreign", "missing"} {
+			id := missing
+			if target == "foreign" {
+				id = foreign
+				if op.account {
+					id = waba2
+				}
+			}
+			b.Run(op.name+"/"+target, func(b *testing.B) {
+				path := "/v21.0/" + id + op.suffix
+				b.ReportAllocs()
+				for b.Loop() {
+					req := httptest.NewRequest(op.method, "http://waflows.test"+path, strings.NewReader(op.body))
+					req.Header.Set("Authorization", "Bearer "+tokenA)
+					if op.ct != "" {
+						req.Header.Set("Content-Type", op.ct)
+					}
+					rec := httptest.NewRecorder()
+					e.Server.ServeHTTP(rec, req)
+					if rec.Code != 400 || !strings.Contains(rec.Body.String(), `"error_subcode":33`) {
+						b.Fatalf("%s %s: %d %s", op.method, path, rec.Code, rec.Body)
+					}
+				}
+			})
+		}
 	}
 }
