@@ -41,7 +41,7 @@ func scanFlow(row pgx.Row, extra ...any) (api.Flow, error) {
 
 // txFlow reads a flow inside a transaction, locking its row until the transaction ends.
 func txFlow(ctx context.Context, tx pgx.Tx, id string) (api.Flow, error) {
-	n, ok := parseID(id)
+	n, ok := rows.ParseID(id)
 	if !ok {
 		return api.Flow{}, api.NotFound(id)
 	}
@@ -63,7 +63,7 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 			}
 		}
 		if src.CloneOf != "" {
-			n, ok := parseID(src.CloneOf)
+			n, ok := rows.ParseID(src.CloneOf)
 			if !ok {
 				return api.NotFound(src.CloneOf)
 			}
@@ -103,7 +103,7 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 			if f.ID == "" || attempt > 0 {
 				f.ID = api.NewFlowID()
 			}
-			id, ok := parseID(f.ID)
+			id, ok := rows.ParseID(f.ID)
 			if !ok {
 				return api.Errorf(api.EINVALID, "flow id %q is not numeric", f.ID)
 			}
@@ -132,7 +132,7 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 
 // Flow returns one flow; ENOTFOUND when it does not exist.
 func (s *Store) Flow(ctx context.Context, id string) (api.Flow, error) {
-	n, ok := parseID(id)
+	n, ok := rows.ParseID(id)
 	if !ok {
 		return api.Flow{}, api.NotFound(id)
 	}
@@ -230,7 +230,7 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 			return err
 		}
 		sha, size, at := rows.Asset(f.Asset)
-		n, _ := parseID(f.ID)
+		n, _ := rows.ParseID(f.ID)
 		_, err = tx.Exec(ctx, `UPDATE flows SET name = $1, status = $2, categories = $3, validation_errors = $4,
 			json_version = $5, data_api_version = $6, uses_endpoint = $7, endpoint_uri = $8, application_id = $9,
 			asset_sha256 = $10, asset_size = $11, asset_uploaded_at = $12, updated_at = $13 WHERE id = $14`,
@@ -253,7 +253,7 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 
 // Asset returns the bytes of a flow's JSON.
 func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
-	n, ok := parseID(id)
+	n, ok := rows.ParseID(id)
 	if !ok {
 		return nil, api.NotFound(id)
 	}
@@ -278,7 +278,7 @@ func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow)
 		if err := check(&f); err != nil {
 			return err
 		}
-		n, _ := parseID(f.ID)
+		n, _ := rows.ParseID(f.ID)
 		_, err = tx.Exec(ctx, `DELETE FROM flows WHERE id = $1`, n) // assets go with it (ON DELETE CASCADE)
 		return err
 	}))

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -161,18 +160,4 @@ func wrap(err error) error {
 			Detail: "Another flow in this WhatsApp Business Account already has this name."}
 	}
 	return fmt.Errorf("postgres: %w", err)
-}
-
-// parseID turns a Graph flow id into the BIGINT key; ok is false for anything that cannot be a flow id.
-func parseID(id string) (int64, bool) {
-	if id == "" || len(id) > 19 || id[0] == '0' {
-		return 0, false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(id, 10, 64)
-	return n, err == nil
 }

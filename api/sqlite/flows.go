@@ -99,7 +99,7 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 		if f.ID == "" || attempt > 0 {
 			f.ID = api.NewFlowID()
 		}
-		id, ok := parseID(f.ID)
+		id, ok := rows.ParseID(f.ID)
 		if !ok {
 			return api.Errorf(api.EINVALID, "flow id %q is not numeric", f.ID)
 		}
@@ -137,7 +137,7 @@ func mustID(id string) int64 {
 
 // txFlow reads a flow inside a transaction.
 func txFlow(ctx context.Context, tx *sql.Tx, id string) (api.Flow, error) {
-	n, ok := parseID(id)
+	n, ok := rows.ParseID(id)
 	if !ok {
 		return api.Flow{}, api.NotFound(id)
 	}
@@ -218,7 +218,7 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 
 // Asset returns the bytes of a flow's JSON.
 func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
-	n, ok := parseID(id)
+	n, ok := rows.ParseID(id)
 	if !ok {
 		return nil, api.NotFound(id)
 	}

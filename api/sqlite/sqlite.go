@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -200,18 +199,4 @@ func wrap(err error) error {
 		return err
 	}
 	return fmt.Errorf("sqlite: %w", err)
-}
-
-// parseID turns a Graph flow id into the rowid; ok is false for anything that cannot be a flow id.
-func parseID(id string) (int64, bool) {
-	if id == "" || len(id) > 19 || id[0] == '0' {
-		return 0, false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(id, 10, 64)
-	return n, err == nil
 }

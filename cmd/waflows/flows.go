@@ -113,6 +113,16 @@ func parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, erro
 	return pos, nil
 }
 
+// prepare parses a command's flags and positional arguments (named by names) and returns a client.
+func prepare(fs *flag.FlagSet, cf *commonFlags, args []string, names ...string) (*client.Client, []string, error) {
+	pos, err := parseArgs(fs, args, names...)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := cf.client()
+	return c, pos, err
+}
+
 // flowsCommand implements `waflows flows …`.
 func flowsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -236,11 +246,7 @@ func flowsGet(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cf.register(fs, false)
 	var fields listFlag
 	fs.Var(&fields, "fields", "fields to return (repeatable or comma-separated)")
-	pos, err := parseArgs(fs, args, "FLOW_ID")
-	if err != nil {
-		return err
-	}
-	c, err := cf.client()
+	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
 	if err != nil {
 		return err
 	}
@@ -403,11 +409,7 @@ func simpleCall(ctx context.Context, name string, args []string, stdout, stderr 
 	var cf commonFlags
 	fs := newFlagSet(name, stderr)
 	cf.register(fs, false)
-	pos, err := parseArgs(fs, args, "FLOW_ID")
-	if err != nil {
-		return err
-	}
-	c, err := cf.client()
+	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
 	if err != nil {
 		return err
 	}
@@ -456,11 +458,7 @@ func flowsAssets(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var cf commonFlags
 	fs := newFlagSet("assets", stderr)
 	cf.register(fs, false)
-	pos, err := parseArgs(fs, args, "FLOW_ID")
-	if err != nil {
-		return err
-	}
-	c, err := cf.client()
+	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
 	if err != nil {
 		return err
 	}
@@ -484,11 +482,7 @@ func flowsDownload(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := newFlagSet("download", stderr)
 	cf.register(fs, false)
 	out := fs.String("o", "", "write to this file instead of standard output")
-	pos, err := parseArgs(fs, args, "FLOW_ID")
-	if err != nil {
-		return err
-	}
-	c, err := cf.client()
+	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package rows
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,3 +73,18 @@ func ParseAsset(sha string, size, uploadedAt int64) *api.AssetInfo {
 
 // Time decodes a unix-nanosecond column.
 func Time(ns int64) time.Time { return time.Unix(0, ns).UTC() }
+
+// ParseID turns a Graph flow id into the integer key the stores use; ok is false for anything that
+// cannot be a flow id (empty, non-digits, a leading zero, too large).
+func ParseID(id string) (int64, bool) {
+	if id == "" || len(id) > 19 || id[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, err == nil
+}
