@@ -10,16 +10,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waflows/waflows/internal/pgtest"
 )
 
 // TestSlowClients: clients that trickle their headers or body are cut off by the server's timeouts, and
-// the server keeps serving everyone else meanwhile.
+// the server keeps serving everyone else meanwhile, on either store.
 func TestSlowClients(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testSlowClients(t, filepath.Join(t.TempDir(), "w.db")) })
+	t.Run("postgres", func(t *testing.T) { testSlowClients(t, pgtest.URL(t, pgtest.Schema(t))) })
+}
+
+func testSlowClients(t *testing.T, db string) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "w.db"), "--log", "off",
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log", "off",
 			"--read-header-timeout", "1s", "--read-timeout", "2s"}, nil, out, out)
 	}()
 	defer func() { cancel(); <-done }()
