@@ -10,10 +10,14 @@ import (
 // MaxNameLength is the longest flow name accepted, in characters.
 const MaxNameLength = 200
 
-// CheckName validates a flow name: not blank, at most MaxNameLength characters.
+// CheckName validates a flow name: valid UTF-8 without control characters, not blank, at most
+// MaxNameLength characters.
 func CheckName(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return Errorf(EINVALID, "(#100) Param name must be a non-empty string")
+	}
+	if !utf8.ValidString(name) || strings.IndexFunc(name, isControl) >= 0 {
+		return Errorf(EINVALID, "(#100) Param name must be valid UTF-8 text without control characters")
 	}
 	if n := utf8.RuneCountInString(name); n > MaxNameLength {
 		return Errorf(EINVALID, "(#100) Param name must be at most %d characters long, got %d", MaxNameLength, n)
@@ -52,7 +56,7 @@ func categoryList() string {
 // CheckEndpointURI validates an endpoint_uri: an absolute https URL with a host.
 func CheckEndpointURI(s string) error {
 	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || !utf8.ValidString(s) || strings.IndexFunc(s, isControl) >= 0 {
 		return &Error{Code: EINVALID, Message: "Invalid Endpoint URI",
 			Detail: fmt.Sprintf("endpoint_uri must be an absolute https URL, got %q", truncate(s, 200))}
 	}
@@ -68,4 +72,21 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// CleanText makes text taken from an uploaded document safe to store and show: invalid UTF-8 and control
+// characters become U+FFFD.
+func CleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexFunc(s, isControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

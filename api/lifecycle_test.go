@@ -85,7 +85,7 @@ func TestInputChecks(t *testing.T) {
 	if err := api.CheckName("Flow"); err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{"", " \t", strings.Repeat("é", 201)} {
+	for _, bad := range []string{"", " \t", strings.Repeat("é", 201), "a\x00b", "a\nb", "bad \xff utf-8"} {
 		if api.ErrorCodeOf(api.CheckName(bad)) != api.EINVALID {
 			t.Errorf("name %q accepted", bad)
 		}
@@ -107,7 +107,7 @@ func TestInputChecks(t *testing.T) {
 			t.Errorf("%s refused: %v", good, err)
 		}
 	}
-	for _, bad := range []string{"", "http://example.com", "https://", "example.com", "https://user:pw@example.com", "ftp://x", "https://exa mple.com"} {
+	for _, bad := range []string{"", "http://example.com", "https://", "example.com", "https://user:pw@example.com", "ftp://x", "https://exa mple.com", "https://example.com/\xff", "https://example.com/\x00"} {
 		if api.ErrorCodeOf(api.CheckEndpointURI(bad)) != api.EINVALID {
 			t.Errorf("%q accepted", bad)
 		}
@@ -129,6 +129,14 @@ func TestVersionBelow3(t *testing.T) {
 	for v, want := range map[string]bool{"2.1": true, "1.0": true, "3.0": false, "7.3": false, "": false, "10.0": false, "v2.1": false} {
 		if api.VersionBelow3(v) != want {
 			t.Errorf("VersionBelow3(%q) != %v", v, want)
+		}
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{"7.3": "7.3", "7.3\x00": "7.3\uFFFD", "a\xffb": "a\uFFFDb", "é\n": "é\uFFFD"} {
+		if got := api.CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -38,8 +38,12 @@ func (d compatDoer) Do(req *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// graphTime finds Graph's timestamps: a time of day followed by a colon-less UTC offset.
-var graphTime = regexp.MustCompile(`"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}"`)
+// graphTime finds Graph's timestamps in a body: a JSON string holding a date and time with a colon-less
+// UTC offset. graphTimeValue matches one such string value exactly.
+var (
+	graphTime      = regexp.MustCompile(`"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}"`)
+	graphTimeValue = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$`)
+)
 
 // adaptBody applies the rewrites above. A body it cannot rewrite is returned unchanged.
 func adaptBody(body []byte) []byte {
@@ -64,7 +68,7 @@ func rewrite(v any) bool {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, child := range x {
-			if str, ok := child.(string); ok && graphTime.MatchString(`"`+str+`"`) {
+			if str, ok := child.(string); ok && graphTimeValue.MatchString(str) {
 				x[k] = str[:len(str)-2] + ":" + str[len(str)-2:]
 				changed = true
 				continue

@@ -91,7 +91,7 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 			{"name": "my second flow", "status": "PUBLISHED", "categories": ["LEAD_GENERATION"], "validation_errors": [], "id": "flow-2"}],
 			"paging": {"cursors": {"before": "QVFIUnpKT", "after": "QVFIUmx1W"}}}`)
 	case "GET /flow-1":
-		io.WriteString(w, `{"id": "flow-1", "name": "my first flow", "categories": ["OTHER"],
+		io.WriteString(w, `{"id": "flow-1", "name": "Launch \"2024-01-01T00:00:00+0000\" batch", "categories": ["OTHER"],
 			"preview": {"preview_url": "https://business.facebook.com/wa/manage/flows/55000/preview/?token=b9d6", "expires_at": "2023-05-21T11:18:09+0000"},
 			"status": "DRAFT", "validation_errors": [], "json_version": "3.0", "data_api_version": "3.0",
 			"data_channel_uri": "https://example.com", "health_status": {"can_send_message": "BLOCKED", "entities": []},
@@ -166,7 +166,8 @@ func TestAgainstGraphShapes(t *testing.T) {
 		t.Fatalf("list: %v %+v", err, page)
 	}
 	flow, _, err := c.GetFlow(ctx, "flow-1", "id", "name", "preview", "whatsapp_business_account")
-	if err != nil || *flow.WhatsappBusinessAccount.Name != "My Awesome WABA" || flow.Preview == nil || flow.Preview.ExpiresAt == nil {
+	if err != nil || *flow.WhatsappBusinessAccount.Name != "My Awesome WABA" || flow.Preview == nil || flow.Preview.ExpiresAt == nil ||
+		!flow.Preview.ExpiresAt.Equal(time.Date(2023, 5, 21, 11, 18, 9, 0, time.UTC)) || *flow.Name != `Launch "2024-01-01T00:00:00+0000" batch` {
 		t.Fatalf("get: %v %+v", err, flow)
 	}
 	verrs, _, err := c.UploadFlowJSON(ctx, "flow-1", []byte(`{}`))

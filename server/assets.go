@@ -37,8 +37,8 @@ func analyzeAsset(content []byte) *api.Asset {
 	for i, e := range res.Errors {
 		verrs[i] = api.ValidationError(e)
 	}
-	return &api.Asset{Content: content, ValidationErrors: verrs, JSONVersion: res.Version,
-		DataAPIVersion: res.DataAPIVersion, UsesEndpoint: res.UsesEndpoint}
+	return &api.Asset{Content: content, ValidationErrors: verrs, JSONVersion: api.CleanText(res.Version),
+		DataAPIVersion: api.CleanText(res.DataAPIVersion), UsesEndpoint: res.UsesEndpoint}
 }
 
 func assetInfo(content []byte, now time.Time) api.AssetInfo {

@@ -181,6 +181,9 @@ func seedFlows(b *testing.B, dbPath, waba string, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if _, err := db.ExecContext(context.Background(), `UPDATE counters SET value = (SELECT max(seq) FROM flows) WHERE name = 'flow_seq'`); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // BenchmarkDownloadAsset serves a signed download link of a small flow JSON (no token).

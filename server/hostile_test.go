@@ -93,6 +93,12 @@ func testHostileInput(t *testing.T) {
 		ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": s, "asset_type": s})
 		add("sql upload fields", "POST", draftPath+"/assets", ct, body.Bytes())
 	}
+	// Real NUL bytes and invalid UTF-8, which PostgreSQL's text type refuses.
+	add("nul in name", "POST", createPath, "application/json", []byte(`{"name":"a\u0000b","categories":["OTHER"]}`))
+	add("nul in renamed", "POST", draftPath, "application/json", []byte(`{"name":"a\u0000b"}`))
+	add("nul in form name", "POST", createPath, "application/x-www-form-urlencoded", []byte("name=a%00b&categories=OTHER"))
+	add("bad utf-8 in form name", "POST", createPath, "application/x-www-form-urlencoded", []byte("name=a%FFb&categories=OTHER"))
+	add("nul in endpoint", "POST", createPath, "application/x-www-form-urlencoded", []byte("name=n&categories=OTHER&endpoint_uri=https://x.example/%00"))
 	// Repeated parameters.
 	add("repeated limit", "GET", createPath+"?limit=1&limit=2", "", nil)
 	add("repeated fields", "GET", draftPath+"?fields=name&fields=status", "", nil)
@@ -121,6 +127,17 @@ func testHostileInput(t *testing.T) {
 			continue // an odd but acceptable request (a flow named like SQL, say): it may add, never alter
 		}
 		graphError(t, res, res.Status, int(res.JSON(t)["error"].(map[string]any)["code"].(float64)))
+	}
+	// A Flow JSON whose version strings hold NUL is stored like any invalid JSON.
+	nulDraft := e.createFlow(tokenA, waba1, "NUL versions")
+	for _, doc := range []string{`{"version":"7.3\u0000","screens":[]}`, `{"version":"7.3","data_api_version":"3.0\u0000","screens":[]}`, "{\"version\":\"7.3\xff\",\"screens\":[]}"} {
+		r := e.upload(tokenA, nulDraft, []byte(doc))
+		if r.Status != 200 || !strings.Contains(string(r.Body), `"validation_errors":[{`) {
+			t.Errorf("upload %q: %d %s", doc, r.Status, r.Body)
+		}
+		if got := download(t, e, nulDraft); string(got) != doc {
+			t.Errorf("stored %q, want %q", got, doc)
+		}
 	}
 	after := snapshot(t, e, ids)
 	for _, id := range ids {

@@ -88,7 +88,7 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 			return err
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM flows`).Scan(&f.Seq); err != nil {
+	if err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'flow_seq' RETURNING value`).Scan(&f.Seq); err != nil {
 		return wrap(err)
 	}
 	cats, verrs, assetSHA, assetSize, assetAt, err := flowValues(f)

@@ -8,10 +8,12 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive lock on path+".lock" for the life of the store, so a second process cannot
-// open the same database: the store's in-memory index is exact only while it is the only writer.
+// lockFile takes an exclusive flock on the database file itself for the life of the store, so no second
+// process can open the same database, whatever path (symlink, hard link) it uses: the store's in-memory
+// index is exact only while it is the only writer. On Linux flock does not interfere with the fcntl locks
+// SQLite takes. The returned function releases the lock; call it after SQLite has closed the file.
 func lockFile(path string) (func() error, error) {
-	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lock %s: %w", path, err)
 	}

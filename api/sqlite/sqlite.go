@@ -44,6 +44,9 @@ var _ api.FlowStore = (*Store)(nil)
 // Open opens (creating if needed) the database at path, applies pending migrations and returns the store.
 // Commits are synchronous (synchronous=FULL): a nil error from a write means the data is on disk.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") || strings.Contains(path, "mode=memory") {
+		return nil, fmt.Errorf("sqlite: %q: give the path of a database file (an in-memory database cannot be shared by the store's connections)", path)
+	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("sqlite: create directory for %s: %w", path, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,6 +82,27 @@ func TestOneProcessPerFile(t *testing.T) {
 		t.Fatal("a second store opened the same file")
 	} else if !strings.Contains(err.Error(), "in use by another process") {
 		t.Fatalf("error does not say why: %v", err)
+	}
+	// Not through another name for the same file either.
+	link := filepath.Join(t.TempDir(), "symlink.db")
+	hard := filepath.Join(filepath.Dir(path), "hardlink.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(path, hard); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, hard} {
+		if s, err := sqlite.Open(ctx, p); err == nil {
+			s.Close()
+			t.Fatalf("the database opened again through %s", p)
+		}
+	}
+	for _, p := range []string{":memory:", "", "file::memory:?cache=shared"} {
+		if s, err := sqlite.Open(ctx, p); err == nil {
+			s.Close()
+			t.Fatalf("in-memory database %q accepted", p)
+		}
 	}
 	first.Close()
 	again, err := sqlite.Open(ctx, path)

@@ -36,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"DeleteFlow", testDeleteFlow},
 		{"ListPaging", testListPaging},
 		{"ListStableUnderChanges", testListStable},
+		{"SeqNeverRepeats", testSeqNeverRepeats},
 		{"ConcurrentUpdatesSerialize", testConcurrentUpdates},
 		{"PublishDeleteRace", testPublishDeleteRace},
 		{"UnknownIDs", testUnknownIDs},
@@ -393,6 +394,25 @@ func testListPaging(t *testing.T, s api.FlowStore) {
 	empty, _ := s.ListFlows(ctx, "555555555555555", api.Page{Limit: 3})
 	if len(empty.Flows) != 0 || empty.HasNext || empty.HasPrevious {
 		t.Fatalf("unknown account lists %v", ids(empty.Flows))
+	}
+}
+
+// testSeqNeverRepeats: a flow created after the newest one was deleted gets a new position, so an old
+// cursor never names it.
+func testSeqNeverRepeats(t *testing.T, s api.FlowStore) {
+	seedAccounts(t, s)
+	mustCreate(t, s, waba1, "old")
+	newest := mustCreate(t, s, waba1, "newest")
+	if err := s.DeleteFlow(ctx, newest.ID, func(*api.Flow) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	next := mustCreate(t, s, waba1, "next")
+	if next.Seq <= newest.Seq {
+		t.Fatalf("seq %d reused after deleting %d", next.Seq, newest.Seq)
+	}
+	page, _ := s.ListFlows(ctx, waba1, api.Page{Limit: 10, Before: newest.Seq})
+	if len(page.Flows) != 1 || page.Flows[0].Name != "next" {
+		t.Fatalf("flows newer than the deleted one: %v", ids(page.Flows))
 	}
 }
 

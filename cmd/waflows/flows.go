@@ -40,15 +40,35 @@ type commonFlags struct {
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, withWABA bool) {
-	fs.StringVar(&c.baseURL, "base-url", envOr("WAFLOWS_BASE_URL", client.DefaultBaseURL), "API base URL, e.g. http://127.0.0.1:8080/v21.0 for waflows serve")
-	fs.StringVar(&c.token, "token", os.Getenv("WAFLOWS_TOKEN"), "access token (default $WAFLOWS_TOKEN)")
+	// Defaults from the environment are applied after parsing, not given to the flag package, so that a
+	// usage message never prints the token.
+	fs.StringVar(&c.baseURL, "base-url", "", "API base URL, e.g. http://127.0.0.1:8080/v21.0 for waflows serve (default $WAFLOWS_BASE_URL, else "+client.DefaultBaseURL+")")
+	fs.StringVar(&c.token, "token", "", "access token (default $WAFLOWS_TOKEN)")
 	fs.BoolVar(&c.json, "json", false, "print JSON instead of a table")
 	if withWABA {
-		fs.StringVar(&c.waba, "waba", os.Getenv("WAFLOWS_WABA"), "WhatsApp Business Account id (default $WAFLOWS_WABA)")
+		fs.StringVar(&c.waba, "waba", "", "WhatsApp Business Account id (default $WAFLOWS_WABA)")
 	}
 }
 
+// fromEnv fills in what the command line left out from the environment.
+func (c *commonFlags) fromEnv() {
+	c.baseURL = first(c.baseURL, os.Getenv("WAFLOWS_BASE_URL"), client.DefaultBaseURL)
+	c.token = first(c.token, os.Getenv("WAFLOWS_TOKEN"))
+	c.waba = first(c.waba, os.Getenv("WAFLOWS_WABA"))
+}
+
+// first returns the first non-empty value.
+func first(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 func (c *commonFlags) client() (*client.Client, error) {
+	c.fromEnv()
 	if c.token == "" {
 		return nil, usageError{errors.New("no access token: pass --token or set WAFLOWS_TOKEN")}
 	}
@@ -60,17 +80,11 @@ func (c *commonFlags) client() (*client.Client, error) {
 }
 
 func (c *commonFlags) needWABA() error {
+	c.fromEnv()
 	if c.waba == "" {
 		return usageError{errors.New("no business account: pass --waba or set WAFLOWS_WABA")}
 	}
 	return nil
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }
 
 // listFlag collects a repeatable flag; each value may also hold a comma-separated list.

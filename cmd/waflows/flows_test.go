@@ -189,6 +189,17 @@ func TestPush(t *testing.T) {
 	if code, _, errOut := cli(append([]string{"push", good, "--name", "Survey"}, conn...)...); code != 1 || !strings.Contains(errOut, "is PUBLISHED") {
 		t.Fatalf("push to published: %d %s", code, errOut)
 	}
+	// An endpoint given with push is checked against the pushed JSON, not the draft's old one.
+	legacy := strings.TrimSpace(must(cli(append([]string{"flows", "create", "--name", "Legacy", "--category", "OTHER"}, conn...)...)))
+	old := filepath.Join(dir, "old.json")
+	os.WriteFile(old, []byte(`{"version":"2.1","screens":[]}`), 0o644)
+	cli(append([]string{"flows", "upload", legacy, old}, conn[:4]...)...)
+	if code, _, errOut := cli(append([]string{"push", good, "--name", "Legacy", "--endpoint-uri", "https://example.com/ep"}, conn...)...); code != 0 {
+		t.Fatalf("push with endpoint onto a 2.1 draft: %d %s", code, errOut)
+	}
+	if _, out, _ := cli(append([]string{"flows", "get", legacy, "--fields", "json_version,endpoint_uri"}, conn[:4]...)...); !strings.Contains(out, "7.3") || !strings.Contains(out, "https://example.com/ep") {
+		t.Fatalf("after push: %s", out)
+	}
 	// --json for scripts.
 	code, out, _ = cli(append([]string{"push", good, "--name", "Other", "--category", "OTHER", "--json"}, conn...)...)
 	var res map[string]any

@@ -173,3 +173,36 @@ func TestSignalShutdown(t *testing.T) {
 		t.Fatal("no exit after SIGTERM")
 	}
 }
+
+func TestRedactDSN(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:secret@db:5432/flows":                     "postgres://u:xxxxx@db:5432/flows",
+		"postgres://u@db/flows?sslmode=disable&password=secret": "postgres://u@db/flows?password=xxxxx&sslmode=disable",
+		"./waflows-data/my flows.db":                            "./waflows-data/my flows.db",
+		"host=db password=secret dbname=flows":                  "host=db …",
+	} {
+		if got := redactDSN(in); got != want || strings.Contains(got, "secret") {
+			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestHelpHidesToken: usage messages never print the token taken from the environment, and -h exits 0.
+func TestHelpHidesToken(t *testing.T) {
+	t.Setenv("WAFLOWS_TOKEN", "EAAG-super-secret-token")
+	for _, args := range [][]string{{"flows", "publish", "1", "--bogus"}, {"push", "--bogus"}, {"flows", "get", "-h"}, {"push", "-h"}} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, nil, &out, &errOut)
+		if strings.Contains(out.String()+errOut.String(), "super-secret") {
+			t.Errorf("%v printed the token", args)
+		}
+		if want := 2; args[len(args)-1] == "-h" {
+			want = 0
+			if code != want {
+				t.Errorf("%v: exit %d, want 0", args, code)
+			}
+		} else if code != want {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}

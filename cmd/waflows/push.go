@@ -58,7 +58,7 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	id, created, err := findOrCreateDraft(ctx, c, cf.waba, *name, cats, *endpoint)
+	id, created, err := findOrCreateDraft(ctx, c, cf.waba, *name, cats)
 	if err != nil {
 		return err
 	}
@@ -67,11 +67,6 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		verb = "created flow"
 	}
 	fmt.Fprintf(stderr, "%s %s (%s)\n", verb, id, *name)
-	if *endpoint != "" && !created {
-		if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{EndpointUri: endpoint}); err != nil {
-			return err
-		}
-	}
 	verrs, _, err := c.UploadFlowJSON(ctx, id, data)
 	if err != nil {
 		return err
@@ -83,6 +78,12 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errInvalid
 	}
 	fmt.Fprintf(stderr, "uploaded %s\n", display)
+	// The endpoint is set after the upload, so Graph checks it against the new JSON's version.
+	if *endpoint != "" {
+		if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{EndpointUri: endpoint}); err != nil {
+			return err
+		}
+	}
 	if *publish {
 		if _, err := c.PublishFlow(ctx, id); err != nil {
 			return err
@@ -98,7 +99,7 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // findOrCreateDraft returns the draft flow named name, creating it when the account has no flow of that
 // name. A flow of that name that is no longer a draft is an error: published flows are immutable.
-func findOrCreateDraft(ctx context.Context, c *client.Client, waba, name string, cats []string, endpoint string) (string, bool, error) {
+func findOrCreateDraft(ctx context.Context, c *client.Client, waba, name string, cats []string) (string, bool, error) {
 	for f, err := range c.Flows(ctx, waba, &client.ListOptions{Limit: 100, Fields: []string{"id", "name", "status"}}) {
 		if err != nil {
 			return "", false, err
@@ -117,9 +118,6 @@ func findOrCreateDraft(ctx context.Context, c *client.Client, waba, name string,
 	req := client.CreateFlowRequest{Name: name}
 	for _, cat := range cats {
 		req.Categories = append(req.Categories, client.Category(cat))
-	}
-	if endpoint != "" {
-		req.EndpointUri = &endpoint
 	}
 	id, _, err := c.CreateFlow(ctx, waba, req)
 	return id, err == nil, err

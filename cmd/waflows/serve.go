@@ -142,13 +142,25 @@ try:
 `, waba, token, token, base, server.APIPrefix, waba)
 }
 
-// redactDSN hides a password in a database URL before it is printed.
+// redactDSN hides the passwords in a database URL (user:password@ or ?password=) before it is printed;
+// anything that is not a URL is shown only up to its first space (key=value DSNs may hold one).
 func redactDSN(db string) string {
-	if u, err := url.Parse(db); err == nil && u.User != nil {
+	u, err := url.Parse(db)
+	if err != nil || u.Scheme == "" {
+		if i := strings.IndexByte(db, ' '); i >= 0 && strings.Contains(db, "=") {
+			return db[:i] + " …"
+		}
+		return db
+	}
+	if u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			return u.String()
 		}
 	}
-	return db
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

@@ -11,7 +11,7 @@ CREATE TABLE settings (
 );
 
 -- id is the numeric Graph flow id, stored as the rowid so a GET is one B-tree lookup.
--- seq orders flows by creation for keyset paging; it never repeats.
+-- seq orders flows by creation for keyset paging (from 0002 on, a counter keeps it from repeating).
 CREATE TABLE flows (
     id                INTEGER PRIMARY KEY,
     seq               INTEGER NOT NULL UNIQUE,
