@@ -55,7 +55,7 @@ func generateScreen(id, next string, last bool, perScreen int) ordered {
 	for c := range perScreen {
 		children = append(children, generateComponent(c))
 	}
-	action := ordered{{"name", "navigate"}, {"next", ordered{{"type", "screen"}, {"name", next}}}, {"payload", ordered{}}}
+	action := ordered{{"name", "navigate"}, {"next", ordered{{"type", "screen"}, {"name", next}}}, {"payload", ordered{{"greeting", "${data.greeting}"}}}}
 	if last {
 		action = ordered{{"name", "complete"}, {"payload", ordered{{"field_1", "${form.field_1}"}}}}
 	} else if id == "SCREEN_A" {
@@ -77,7 +77,7 @@ func generateComponent(c int) ordered {
 	name := fmt.Sprintf("field_%d", c)
 	switch c % 4 {
 	case 0:
-		return ordered{{"type", "TextInput"}, {"name", name}, {"label", "Your answer to question " + name}, {"input-type", "text"}, {"required", true}, {"helper-text", "Between 2 and 80 characters, please"}, {"max-chars", 80}}
+		return ordered{{"type", "TextInput"}, {"name", name}, {"label", "Answer " + name}, {"input-type", "text"}, {"required", true}, {"helper-text", "Between 2 and 80 characters, please"}, {"max-chars", 80}}
 	case 1:
 		return ordered{{"type", "Dropdown"}, {"name", name}, {"label", "Pick one option"}, {"required", false}, {"data-source", options(c, 10)}}
 	case 2:

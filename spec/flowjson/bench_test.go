@@ -10,16 +10,12 @@ import (
 	"github.com/waflows/waflows/spec/flowjson"
 )
 
-// BenchmarkAnalyzeCorpusLargest runs the largest flow in testdata/valid
-// (Meta's MIT-licensed survey sample, about 14 KB).
+// BenchmarkAnalyzeCorpusLargest runs the largest flow of the shared corpus
+// (Meta's MIT-licensed survey sample, about 14 KB, also kept as
+// testdata/valid/whatsapp_flows_tools_survey.json), and the largest valid
+// test file (100 screens, about 45 KB).
 func BenchmarkAnalyzeCorpusLargest(b *testing.B) {
-	var largest []byte
-	paths, _ := filepath.Glob("testdata/valid/*.json")
-	for _, p := range paths {
-		if data := mustRead(b, p); len(data) > len(largest) {
-			largest = data
-		}
-	}
+	largest := mustRead(b, "testdata/valid/whatsapp_flows_tools_survey.json")
 	if st, err := os.Stat(corpusDir + "/valid"); err == nil && st.IsDir() {
 		others, _ := filepath.Glob(corpusDir + "/valid/*.json")
 		for _, p := range others {
@@ -28,7 +24,15 @@ func BenchmarkAnalyzeCorpusLargest(b *testing.B) {
 			}
 		}
 	}
-	benchmarkAnalyze(b, largest)
+	b.Run("corpus", func(b *testing.B) { benchmarkAnalyze(b, largest) })
+	var test []byte
+	paths, _ := filepath.Glob("testdata/valid/*.json")
+	for _, p := range paths {
+		if data := mustRead(b, p); len(data) > len(test) {
+			test = data
+		}
+	}
+	b.Run("testdata", func(b *testing.B) { benchmarkAnalyze(b, test) })
 }
 
 // BenchmarkAnalyzeGenerated5MB runs a generated, valid flow of about 5 MB.

@@ -1,8 +1,11 @@
 package flowjson_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -27,25 +30,77 @@ func corpusFiles(t testing.TB, sub string) []string {
 	return files
 }
 
-// TestCorpusValid: flows their authors use must pass the rules implemented so far.
+// corpusValidBreaking lists the flows of corpus/valid that their authors
+// believe valid but that break a documented rule, with the exact codes
+// expected (in position order). doc.go ("Corpus") gives the reasons.
+var corpusValidBreaking = map[string][]string{
+	// EmbeddedLink text of 30 characters (limit 25).
+	"david-lev__pywa__tests_data_flows_2_1_examples__sign_in.json": {"INVALID_PROPERTY_VALUE"},
+	// A list item navigates to FOURTH_SCREEN, which does not exist; another
+	// passes a boolean to a string field of FIFTH_SCREEN.
+	"david-lev__pywa__tests_data_flows_6_2_examples__navigation_list.json": {"INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME", "INVALID_NAVIGATE_ACTION_PAYLOAD"},
+	// complete on an EmbeddedLink (Footer only).
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_flows_price-update-flow.json": {"INVALID_ENUM_VALUE"},
+	// ERROR_SCREEN is in the routing model but connected to nothing.
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_low-stock-report-flow.json": {"INVALID_ROUTING_MODEL"},
+	// A 36-character label (limit 20); ERROR_SCREEN connected to nothing.
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_price-update-flow.json": {"INVALID_PROPERTY_VALUE", "INVALID_ROUTING_MODEL"},
+	// ERROR_SCREEN connected to nothing.
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_stock-management-flow.json": {"INVALID_ROUTING_MODEL"},
+	// The demo chatbots declare data_api_version with an empty routing
+	// model (screens and navigate routes missing), DatePicker dates that are
+	// not YYYY-MM-DD, and labels or titles over their limits.
+	"sipsyai__whatsapp-builder__docs_demo-chatbots_01-berber-randevu-whatsapp-flow.json":    {"INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL"},
+	"sipsyai__whatsapp-builder__docs_demo-chatbots_flows_01-berber-randevu-flow.json":       {"INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL"},
+	"sipsyai__whatsapp-builder__docs_demo-chatbots_flows_02-restoran-rezervasyon-flow.json": {"INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL"},
+	"sipsyai__whatsapp-builder__docs_demo-chatbots_flows_03-klinik-randevu-flow.json":       {"INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_PROPERTY_VALUE_FORMAT", "INVALID_PROPERTY_VALUE", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL"},
+	"sipsyai__whatsapp-builder__docs_demo-chatbots_flows_04-eticaret-siparis-flow.json":     {"INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL"},
+	"sipsyai__whatsapp-builder__docs_demo-chatbots_flows_05-emlak-danismanlik-flow.json":    {"INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_ROUTING_MODEL", "INVALID_ROUTING_MODEL"},
+	// '+' applied to strings in nested expressions (numbers only;
+	// concatenation is by juxtaposition).
+	"sipsyai__whatsapp-builder__docs_demo-flows_berber-randevu-flow.json": {"INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE"},
+	// A 23-character label (limit 20).
+	"spookyuser__whatsapp-flows__examples_grocery-order_flow.json": {"INVALID_PROPERTY_VALUE"},
+	// A CheckboxGroup inside a Form with its own init-value (the Form's
+	// init-values must be used).
+	"spookyuser__whatsapp-flows__fixtures_all-components_flow.json": {"INVALID_PROPERTY_KEY"},
+}
+
+// TestCorpusValid: flows their authors use pass, except those listed in
+// corpusValidBreaking, which give exactly the codes listed.
 func TestCorpusValid(t *testing.T) {
+	seen := 0
 	for _, path := range corpusFiles(t, "valid") {
-		t.Run(filepath.Base(path), func(t *testing.T) {
-			if errs := flowjson.Validate(mustRead(t, path)); len(errs) != 0 {
-				t.Errorf("unexpected errors: %+v", errs)
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			data := mustRead(t, path)
+			errs := flowjson.Validate(data)
+			checkPositions(t, data, errs)
+			want, breaking := corpusValidBreaking[name]
+			if breaking {
+				seen++
+			}
+			if got := codesOf(errs); !slices.Equal(got, want) {
+				t.Errorf("codes = %v, want %v; errors: %+v", got, want, errs)
 			}
 		})
 	}
+	if seen != len(corpusValidBreaking) {
+		t.Errorf("corpusValidBreaking names %d files, %d found", len(corpusValidBreaking), seen)
+	}
 }
 
-// TestCorpusInvalid: the deep rules that reject these come later; for now
-// they must not upset the validator, and the malformed version must be caught.
+// TestCorpusInvalid: every upstream negative fixture gives at least one
+// error, and the malformed version is caught as such.
 func TestCorpusInvalid(t *testing.T) {
 	for _, path := range corpusFiles(t, "invalid") {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			data := mustRead(t, path)
 			errs := flowjson.Validate(data)
 			checkPositions(t, data, errs)
+			if len(errs) == 0 {
+				t.Fatal("no errors")
+			}
 			if !strings.HasSuffix(path, "InvalidVersionFormat.json") {
 				return
 			}
@@ -56,19 +111,96 @@ func TestCorpusInvalid(t *testing.T) {
 	}
 }
 
-// TestCorpusDisputed: these break documented rules not implemented yet; they
-// must at least parse.
+// corpusDisputed is the decision taken for each disputed flow: the exact
+// codes expected, in position order (none: the flow is valid). doc.go
+// ("Corpus") gives the reasons.
+var corpusDisputed = map[string][]string{
+	// Mixed "Hi ${data.x}!" text is static text, accepted; two labels are
+	// over 20 characters.
+	"anilhemnani__wed-knots__whatsapp-rsvp-flow-v7.3.json": {"INVALID_PROPERTY_VALUE", "INVALID_PROPERTY_VALUE"},
+	// Schema errors (data_channel_uri in 6.3, a data field without
+	// __example__, update_data on a Footer) stop the checks before the
+	// semantic ones (three Footers on one screen).
+	"devlooped__WhatsApp__src_Tests_Content_Flows_Valid_FullKitchenSink.json": {"INVALID_PROPERTY_KEY", "MISSING_REQUIRED_PROPERTY", "INVALID_ENUM_VALUE"},
+	// 3.1: success on non-terminal screens, inputs outside a Form, a string
+	// 'enabled'; these schema errors stop the checks before the reserved id.
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_salon-appointment-flow.json": {"NOT_KEYWORD_SCHEMA_VALIDATION_FAILED", "NOT_KEYWORD_SCHEMA_VALIDATION_FAILED", "KEYWORD_ONE_OF", "KEYWORD_ONE_OF", "NOT_KEYWORD_SCHEMA_VALIDATION_FAILED", "KEYWORD_ONE_OF", "KEYWORD_ONE_OF", "PATTERN_MISMATCH", "NOT_KEYWORD_SCHEMA_VALIDATION_FAILED", "KEYWORD_ONE_OF", "KEYWORD_ONE_OF", "KEYWORD_ONE_OF"},
+	// A 23-character label and the reserved screen id SUCCESS.
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_salon-dynamic-flow.json": {"INVALID_PROPERTY_VALUE", "SCREEN_ID_IS_RESERVED_KEYWORD"},
+	"sipsyai__whatsapp-builder__backend_src_modules_chatbots_salon-simple-flow.json":  {"INVALID_PROPERTY_VALUE", "SCREEN_ID_IS_RESERVED_KEYWORD"},
+	// The reserved screen id SUCCESS.
+	"sipsyai__whatsapp-builder__docs_whatsapp-flow-dynamic-calendar_examples_simple-flow-example.json": {"SCREEN_ID_IS_RESERVED_KEYWORD"},
+	// Valid: from 6.0, a dynamic Form init-values is not resolved against
+	// the data model (as Meta's validator does).
+	"treble-ai__whatsapp-flows-example__flow.json": nil,
+}
+
+// TestCorpusDisputed checks the decision taken for each disputed flow.
 func TestCorpusDisputed(t *testing.T) {
-	for _, path := range corpusFiles(t, "disputed") {
-		t.Run(filepath.Base(path), func(t *testing.T) {
+	files := corpusFiles(t, "disputed")
+	if len(files) != len(corpusDisputed) {
+		t.Errorf("corpus/disputed holds %d files, corpusDisputed %d", len(files), len(corpusDisputed))
+	}
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			want, ok := corpusDisputed[name]
+			if !ok {
+				t.Fatal("no decision for this file in corpusDisputed")
+			}
 			data := mustRead(t, path)
 			errs := flowjson.Validate(data)
 			checkPositions(t, data, errs)
-			for _, e := range errs {
-				if e.Error == flowjson.CodeInvalidFlowJSON {
-					t.Errorf("corpus flow is not JSON? %+v", e)
-				}
+			if got := codesOf(errs); !slices.Equal(got, want) {
+				t.Errorf("codes = %v, want %v; errors: %+v", got, want, errs)
 			}
 		})
 	}
+}
+
+// bundleBreaking lists the flows of the pywa bundles that break a rule
+// (the same two as in corpus/valid), with the codes expected.
+var bundleBreaking = map[string][]string{
+	"david-lev__pywa__tests_data_flows_2_1_examples.json#sign_in":         {"INVALID_PROPERTY_VALUE"},
+	"david-lev__pywa__tests_data_flows_6_2_examples.json#navigation_list": {"INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME", "INVALID_NAVIGATE_ACTION_PAYLOAD"},
+}
+
+// TestCorpusBundles validates every flow of every pywa bundle (a JSON
+// object mapping a name to a flow), byte for byte as the bundle holds it.
+func TestCorpusBundles(t *testing.T) {
+	flows := 0
+	for _, path := range corpusFiles(t, "bundles") {
+		var bundle map[string]json.RawMessage
+		if err := json.Unmarshal(mustRead(t, path), &bundle); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		names := make([]string, 0, len(bundle))
+		for name := range bundle {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			key := filepath.Base(path) + "#" + name
+			flows++
+			t.Run(key, func(t *testing.T) {
+				data := []byte(bundle[name])
+				errs := flowjson.Validate(data)
+				checkPositions(t, data, errs)
+				if got, want := codesOf(errs), bundleBreaking[key]; !slices.Equal(got, want) {
+					t.Errorf("codes = %v, want %v; errors: %+v", got, want, errs)
+				}
+			})
+		}
+	}
+	if flows < 30 {
+		t.Errorf("only %d flows in the bundles", flows)
+	}
+}
+
+func codesOf(errs []flowjson.ValidationError) []string {
+	var codes []string
+	for _, e := range errs {
+		codes = append(codes, e.Error)
+	}
+	return codes
 }

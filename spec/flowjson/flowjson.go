@@ -1,6 +1,9 @@
 package flowjson
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // MaxSize is Meta's limit on the size of a Flow JSON document, in bytes.
 // Analyze does not enforce it; callers that imitate Meta reject larger
@@ -9,32 +12,137 @@ const MaxSize = 10 << 20
 
 // Error types: the values of ValidationError.ErrorType.
 const (
-	// ErrorTypeFlowJSON marks a fault in Flow JSON semantics (versions, routing, actions).
+	// ErrorTypeFlowJSON marks a fault in Flow JSON semantics (versions, routing, actions, references).
 	ErrorTypeFlowJSON = "FLOW_JSON_ERROR"
 	// ErrorTypeJSONSchema marks a fault in JSON syntax or in the shape of the document.
 	ErrorTypeJSONSchema = "JSON_SCHEMA_ERROR"
 )
 
 // Error codes: the values of ValidationError.Error, named as Meta names them.
+// The first group is the catalogue of Meta's error-codes page (section B.9
+// of the reference); the second holds codes that only Meta's own Flow JSON
+// validator (the one its web builder runs) uses, for faults the catalogue has
+// no code for.
 const (
 	// CodeInvalidFlowJSON reports a document that is not valid JSON.
 	CodeInvalidFlowJSON = "INVALID_FLOW_JSON"
 	// CodeMissingFlowJSONVersion reports a root object without "version".
 	CodeMissingFlowJSONVersion = "MISSING_FLOW_JSON_VERSION"
-	// CodeInvalidFlowJSONVersion reports a "version" that is not a "MAJOR.MINOR" string.
+	// CodeInvalidFlowJSONVersion reports a "version" that is not one Meta knows.
 	CodeInvalidFlowJSONVersion = "INVALID_FLOW_JSON_VERSION"
-	// CodeUnsupportedFlowJSONVersion reports a well-formed "version" that is not in Versions.
+	// CodeUnsupportedFlowJSONVersion reports a version that existed once and has expired.
 	CodeUnsupportedFlowJSONVersion = "UNSUPPORTED_FLOW_JSON_VERSION"
-	// CodeNoSupportedDataAPIVersion reports a "data_api_version" that is not in DataAPIVersions.
+	// CodeUnavailableFlowJSONVersion reports a beta version that is not enabled for the account.
+	CodeUnavailableFlowJSONVersion = "UNAVAILABLE_FLOW_JSON_VERSION"
+	// CodeNoSupportedDataAPIVersion reports a "data_api_version" the Flow JSON version does not support.
 	CodeNoSupportedDataAPIVersion = "NO_SUPPORTED_DATA_API_VERSION"
 	// CodeMissingRequiredProperty reports a required property that is absent.
 	CodeMissingRequiredProperty = "MISSING_REQUIRED_PROPERTY"
+	// CodeMissingRequiredTypeProperty reports a component without "type".
+	CodeMissingRequiredTypeProperty = "MISSING_REQUIRED_TYPE_PROPERTY"
 	// CodeInvalidPropertyType reports a value of the wrong JSON type.
 	CodeInvalidPropertyType = "INVALID_PROPERTY_TYPE"
 	// CodeInvalidPropertyKey reports a property that is not allowed where it appears.
 	CodeInvalidPropertyKey = "INVALID_PROPERTY_KEY"
+	// CodeInvalidPropertyValue reports a value that is not allowed (an unknown component type, a broken condition…).
+	CodeInvalidPropertyValue = "INVALID_PROPERTY_VALUE"
+	// CodeInvalidPropertyValueFormat reports a string in the wrong format (a URI, a date).
+	CodeInvalidPropertyValueFormat = "INVALID_PROPERTY_VALUE_FORMAT"
 	// CodeMinItemsRequired reports an array with too few items.
 	CodeMinItemsRequired = "MIN_ITEMS_REQUIRED"
+	// CodeMinCharsRequired reports a string that is too short.
+	CodeMinCharsRequired = "MIN_CHARS_REQUIRED"
+	// CodePatternMismatch reports a string that does not match the required pattern.
+	CodePatternMismatch = "PATTERN_MISMATCH"
+	// CodeInvalidEnumValue reports a value outside a fixed list (action names, enums).
+	CodeInvalidEnumValue = "INVALID_ENUM_VALUE"
+	// CodeInvalidDependencies reports a property whose companion property is missing.
+	CodeInvalidDependencies = "INVALID_DEPENDENCIES"
+	// CodeNotKeywordSchemaValidationFailed reports properties that may not be used together.
+	CodeNotKeywordSchemaValidationFailed = "NOT_KEYWORD_SCHEMA_VALIDATION_FAILED"
+	// CodeKeywordOneOf reports an input component outside a Form before version 4.0.
+	CodeKeywordOneOf = "KEYWORD_ONE_OF"
+	// CodeInvalidRoutingModel reports a fault of the routing model (given or derived from navigate actions).
+	CodeInvalidRoutingModel = "INVALID_ROUTING_MODEL"
+	// CodeInvalidCompleteAction reports a complete action on a screen that is not terminal.
+	CodeInvalidCompleteAction = "INVALID_COMPLETE_ACTION"
+	// CodeInvalidNavigateActionPayload reports a navigate payload that does not match the next screen's data model.
+	CodeInvalidNavigateActionPayload = "INVALID_NAVIGATE_ACTION_PAYLOAD"
+	// CodeInvalidNavigateActionNextScreenName reports a navigate action to an unknown screen or to its own screen.
+	CodeInvalidNavigateActionNextScreenName = "INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME"
+	// CodeInvalidOnClickActionPayload reports an action payload that refers to missing data or form fields.
+	CodeInvalidOnClickActionPayload = "INVALID_ON_CLICK_ACTION_PAYLOAD"
+	// CodeInvalidActionPayloadProperty reports an update_data payload property missing from the screen data model.
+	CodeInvalidActionPayloadProperty = "INVALID_ACTION_PAYLOAD_PROPERTY"
+	// CodeInvalidScreenData reports a fault in a screen's data model.
+	CodeInvalidScreenData = "INVALID_SCREEN_DATA"
+	// CodeInvalidScreenDynamicData reports a dynamic reference that the data model or the forms do not resolve.
+	CodeInvalidScreenDynamicData = "INVALID_SCREEN_DYNAMIC_DATA"
+	// CodeMaxScreensNumber reports a flow with more than 100 screens.
+	CodeMaxScreensNumber = "MAX_SCREENS_NUMBER"
+	// CodeMaxEmbeddedLinkPerScreen reports more than 2 EmbeddedLinks on a screen.
+	CodeMaxEmbeddedLinkPerScreen = "MAX_EMBEDDED_LINK_PER_SCREEN"
+	// CodeMaxFooterPerScreen reports more than 1 Footer on a screen.
+	CodeMaxFooterPerScreen = "MAX_FOOTER_PER_SCREEN"
+	// CodeMaxImagePerScreen reports more than 3 Images on a screen.
+	CodeMaxImagePerScreen = "MAX_IMAGE_PER_SCREEN"
+	// CodeMaxOptInPerScreen reports more than 5 OptIns on a screen.
+	CodeMaxOptInPerScreen = "MAX_OPT_IN_PER_SCREEN"
+	// CodeMinValueGreaterThanMax reports a minimum property greater than its maximum.
+	CodeMinValueGreaterThanMax = "MIN_VALUE_GREATER_THAN_MAX"
+	// CodeMinimumValueRequired reports a number below its allowed range.
+	CodeMinimumValueRequired = "MINIMUM_VALUE_REQUIRED"
+	// CodeMaximumValueRequired reports a number above its allowed range.
+	CodeMaximumValueRequired = "MAXIMUM_VALUE_REQUIRED"
+	// CodeDuplicateFormComponentNames reports two input components of a screen with the same name.
+	CodeDuplicateFormComponentNames = "DUPLICATE_FORM_COMPONENT_NAMES"
+	// CodeDuplicateScreenIDs reports two screens with the same id.
+	CodeDuplicateScreenIDs = "DUPLICATE_SCREEN_IDS"
+	// CodeScreenIDIsReservedKeyword reports a screen named SUCCESS.
+	CodeScreenIDIsReservedKeyword = "SCREEN_ID_IS_RESERVED_KEYWORD"
+	// CodeMissingFooterOnTerminalScreen reports a terminal screen without a Footer.
+	CodeMissingFooterOnTerminalScreen = "MISSING_FOOTER_ON_TERMINAL_SCREEN"
+	// CodeMissingTerminalScreen reports a flow without a terminal screen.
+	CodeMissingTerminalScreen = "MISSING_TERMINAL_SCREEN"
+	// CodeComponentsOutsideForm reports an input outside the Form of its screen (4.0+).
+	CodeComponentsOutsideForm = "COMPONENTS_OUTSIDE_FORM"
+	// CodeMissingFooterInIfElseBranches reports a Footer in only one branch of an If.
+	CodeMissingFooterInIfElseBranches = "MISSING_FOOTER_IN_IF_ELSE_BRANCHES"
+	// CodeMissingFooterInSwitchBranches reports a Footer in only some cases of a Switch.
+	CodeMissingFooterInSwitchBranches = "MISSING_FOOTER_IN_SWITCH_BRANCHES"
+	// CodeMoreThanOneFooter reports more than one Footer on a screen, counting If and Switch branches.
+	CodeMoreThanOneFooter = "MORE_THAN_ONE_FOOTER"
+	// CodeNativeComponentInFormInitValues reports a PhotoPicker or DocumentPicker in a Form's init-values.
+	CodeNativeComponentInFormInitValues = "NATIVE_COMPONENT_IN_FORM_INIT_VALUES"
+
+	// CodeMaxItemsRequired reports an array with too many items.
+	CodeMaxItemsRequired = "MAX_ITEMS_REQUIRED"
+	// CodeComponentTypeMaxNumberPerScreen reports too many components of a type without a catalogue code
+	// (PhotoPicker, DocumentPicker, NavigationList, ImageCarousel, Form).
+	CodeComponentTypeMaxNumberPerScreen = "COMPONENT_TYPE_MAX_NUMBER_PER_SCREEN"
+	// CodeMaxAllowedComponentsPerScreen reports a screen with more than 50 components.
+	CodeMaxAllowedComponentsPerScreen = "MAX_ALLOWED_COMPONENTS_PER_SCREEN"
+	// CodeInvalidComponentPlacement reports RichText or NavigationList sharing a screen with other components (6.0+).
+	CodeInvalidComponentPlacement = "INVALID_COMPONENT_PLACEMENT"
+	// CodeInvalidRichTextPlacement reports RichText sharing a screen with other components in version 5.1.
+	CodeInvalidRichTextPlacement = "INVALID_RICHTEXT_PLACEMENT"
+	// CodeInvalidTextDynamicData reports a dynamic reference inside the array form of a text property.
+	CodeInvalidTextDynamicData = "INVALID_TEXT_DYNAMIC_DATA"
+	// CodeInvalidUpdateDataActionPayload reports a faulty update_data action.
+	CodeInvalidUpdateDataActionPayload = "INVALID_UPDATE_DATA_ACTION_PAYLOAD"
+	// CodeDataSourceItemsHaveBothImageAndColor reports a data-source mixing images and colors.
+	CodeDataSourceItemsHaveBothImageAndColor = "DATA_SOURCE_ITEMS_HAVE_BOTH_IMAGE_AND_COLOR"
+	// CodeMaximumIfNesting reports If components nested more than 3 levels deep.
+	CodeMaximumIfNesting = "MAXIMUM_IF_NESTING"
+	// CodeInvalidSensitiveField reports a sensitive field that names no component of its screen.
+	CodeInvalidSensitiveField = "INVALID_SENSITIVE_FIELD"
+	// CodeInvalidPropertyNameForCondition reports a property that the component's mode does not allow.
+	CodeInvalidPropertyNameForCondition = "INVALID_PROPERTY_NAME_FOR_CONDITION"
+	// CodeInvalidPropertyValueForCondition reports a value that another property of the component rules out.
+	CodeInvalidPropertyValueForCondition = "INVALID_PROPERTY_VALUE_FOR_CONDITION"
+	// CodeDuplicatePropertyForCondition reports a property given at two levels where only one is allowed
+	// (Meta's spelling: DUPLICATE_PROPETY_FOR_CONDITION).
+	CodeDuplicatePropertyForCondition = "DUPLICATE_PROPETY_FOR_CONDITION"
 )
 
 // ValidationError mirrors the spec's FlowValidationError object.
@@ -72,7 +180,7 @@ func Analyze(data []byte) Result {
 		return Result{Errors: []ValidationError{pos.syntaxError(serr)}}
 	}
 	a := analyzer{t: t}
-	a.checkRoot()
+	a.run()
 	a.res.UsesEndpoint = a.res.UsesEndpoint || t.hasDataExchangeAction()
 	a.res.Errors = a.validationErrors()
 	return a.res
@@ -83,17 +191,29 @@ func Validate(data []byte) []ValidationError {
 	return Analyze(data).Errors
 }
 
+// sortFindings orders findings by position: offsets order like (line,
+// column), and stability keeps rule order for ties.
+func sortFindings(fs []finding) {
+	slices.SortStableFunc(fs, func(x, y finding) int { return x.start - y.start })
+}
+
 // validationErrors turns the findings into ValidationErrors, in document order.
 func (a *analyzer) validationErrors() []ValidationError {
 	errs := make([]ValidationError, 0, len(a.found))
 	if len(a.found) == 0 {
 		return errs
 	}
-	// Offsets order like (line, column); stability keeps rule order for ties.
-	slices.SortStableFunc(a.found, func(x, y finding) int { return x.start - y.start })
+	sortFindings(a.found)
+	if len(a.found) > maxErrors {
+		a.found = a.found[:maxErrors]
+	}
 	pos, paths := newPositioner(a.t.src), newPaths(a.t)
 	for _, f := range a.found {
-		e := ValidationError{Error: f.code, ErrorType: f.errorType, Message: f.message}
+		msg := f.message
+		if f.pathArg >= 0 {
+			msg = strings.ReplaceAll(msg, pathMark, paths.of(f.pathArg))
+		}
+		e := ValidationError{Error: f.code, ErrorType: f.errorType, Message: msg}
 		e.LineStart, e.ColumnStart, e.LineEnd, e.ColumnEnd = pos.span(f.start, f.end)
 		if p := paths.of(f.at); p != "" {
 			e.Pointers = []string{p}

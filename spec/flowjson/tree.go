@@ -3,8 +3,10 @@ package flowjson
 import (
 	"encoding/json"
 	"iter"
+	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // kind is the JSON type of a node; kindKey marks an object member's name.
@@ -111,6 +113,78 @@ func (t *tree) text(i int) string {
 		return string(t.src[n.start+1 : n.end-1])
 	}
 	return s
+}
+
+// view returns string or key node i like text, but without copying when the
+// token has no escapes: the result then shares memory with the input, so it
+// must not outlive Analyze (results and messages copy what they keep).
+func (t *tree) view(i int) string {
+	n := t.nodes[i]
+	if n.escaped {
+		return t.text(i)
+	}
+	if n.end-n.start <= 2 {
+		return ""
+	}
+	return unsafe.String(&t.src[n.start+1], int(n.end-n.start-2))
+}
+
+// raw returns the source bytes of node i as a string sharing the input.
+func (t *tree) raw(i int) string {
+	n := t.nodes[i]
+	if n.end <= n.start {
+		return ""
+	}
+	return unsafe.String(&t.src[n.start], int(n.end-n.start))
+}
+
+// number returns the value of number node i.
+func (t *tree) number(i int) float64 {
+	f, err := strconv.ParseFloat(t.raw(i), 64)
+	if err != nil {
+		// Out of range: the parser has proven the token well formed.
+		if strings.HasPrefix(t.raw(i), "-") {
+			return math.Inf(-1)
+		}
+		return math.Inf(1)
+	}
+	return f
+}
+
+// isInteger reports whether number node i has an integral value.
+func (t *tree) isInteger(i int) bool {
+	f := t.number(i)
+	return !math.IsInf(f, 0) && f == math.Trunc(f)
+}
+
+// count returns the number of elements or members of container i.
+func (t *tree) count(i int) int {
+	n := 0
+	end := int(t.nodes[i].next)
+	step := 1
+	if t.nodes[i].kind == kindObject {
+		step = 2
+	}
+	for c := i + 1; c < end; {
+		n++
+		for s := 0; s < step; s++ {
+			c = int(t.nodes[c].next)
+		}
+	}
+	return n
+}
+
+// laterDuplicate reports whether object obj has another member named like key
+// k after it: the earlier occurrence is then shadowed (the last one wins).
+func (t *tree) laterDuplicate(obj, k int) bool {
+	name := t.view(k)
+	end := int(t.nodes[obj].next)
+	for j := int(t.nodes[k+1].next); j < end; j = int(t.nodes[j+1].next) {
+		if t.view(j) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // textEquals reports whether string or key node i decodes to s, without
