@@ -6,7 +6,7 @@ STATICCHECK_VERSION ?= v0.8.2
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 
-.PHONY: all generate check-generate test vet bench bench-http bench-instances fuzz run lint
+.PHONY: all generate check-generate test vet bench bench-http bench-instances bench-hostile fuzz run lint
 
 all: test
 
@@ -40,6 +40,10 @@ bench-http:
 ## bench-instances: one instance on SQLite versus two instances on one PostgreSQL database (needs bench-http's wrk)
 bench-instances:
 	bash bench/instances.sh
+
+## bench-hostile: memory, CPU and response sizes under hostile requests, one fresh server per scenario (BIN=… measures another binary)
+bench-hostile:
+	bash bench/hostile.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
