@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -30,15 +31,19 @@ const (
 	maxUploadFieldLen = 1 << 10
 )
 
-// analyzeAsset runs the Flow JSON validator and keeps what the flow needs from it.
-func analyzeAsset(content []byte) *api.Asset {
-	res := flowjson.Analyze(content)
+// analyzeAsset runs the Flow JSON validator and keeps what the flow needs from it. It stops, with the
+// context's error, when the request ends (the client hung up).
+func analyzeAsset(ctx context.Context, content []byte) (*api.Asset, error) {
+	res, err := flowjson.AnalyzeContext(ctx, content)
+	if err != nil {
+		return nil, err
+	}
 	verrs := make([]api.ValidationError, len(res.Errors))
 	for i, e := range res.Errors {
 		verrs[i] = api.ValidationError(e)
 	}
 	return &api.Asset{Content: content, ValidationErrors: verrs, JSONVersion: api.CleanText(res.Version),
-		DataAPIVersion: api.CleanText(res.DataAPIVersion), UsesEndpoint: res.UsesEndpoint}
+		DataAPIVersion: api.CleanText(res.DataAPIVersion), UsesEndpoint: res.UsesEndpoint}, nil
 }
 
 func assetInfo(content []byte, now time.Time) api.AssetInfo {
@@ -63,7 +68,10 @@ func (s *Server) UploadFlowJson(c echo.Context, flowID gen.FlowId) error {
 	if err := s.checks["uploadFlowJson"].checkForm(fields); err != nil {
 		return err
 	}
-	asset := analyzeAsset(content)
+	asset, err := analyzeAsset(c.Request().Context(), content)
+	if err != nil {
+		return err
+	}
 	info := assetInfo(content, s.now().UTC())
 	if _, err := s.store.PutAsset(c.Request().Context(), flowID, content, func(f *api.Flow) error {
 		if err := checkFlowAccess(c, f); err != nil {
@@ -113,11 +121,9 @@ func readUpload(r *http.Request) (map[string]any, []byte, error) {
 		if name == "file" {
 			limit = api.MaxAssetSize
 		}
+		// The buffer grows with the bytes that actually arrive, never with what the client declares: a
+		// Content-Length is a promise, and stalled clients promising 10 MB each must not cost 10 MB each.
 		var buf bytes.Buffer
-		if name == "file" && r.ContentLength > 0 {
-			// The body's length bounds the file's: one allocation instead of a doubling series.
-			buf.Grow(int(min(r.ContentLength, limit+1)))
-		}
 		n, err := io.Copy(&buf, io.LimitReader(part, limit+1))
 		if err != nil {
 			var mbe *http.MaxBytesError

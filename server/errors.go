@@ -21,23 +21,25 @@ type graphShape struct {
 	subcode   int
 	typ       string
 	userTitle string
+	transient bool // is_transient: retrying the same request later may succeed (always so for 5xx)
 }
 
 // graphErrors is the one table from domain error codes to Graph errors (FLOWS_REFERENCE.md A.3).
 var graphErrors = map[api.ErrorCode]graphShape{
-	api.EINVALID:      {http.StatusBadRequest, 100, 0, "OAuthException", "Invalid parameter"},
-	api.ECONFLICT:     {http.StatusBadRequest, 100, 0, "OAuthException", "Invalid parameter"},
-	api.ENOTFOUND:     {http.StatusBadRequest, 100, 33, "GraphMethodException", ""},
-	api.EUNAUTHORIZED: {http.StatusUnauthorized, 190, 0, "OAuthException", ""},
-	api.ENOTUPDATABLE: {http.StatusBadRequest, 139001, 0, "OAuthException", "Flow update failed"},
-	api.EPUBLISH:      {http.StatusBadRequest, 139002, 0, "OAuthException", "Flow publishing failed"},
-	api.EDEPRECATE:    {http.StatusBadRequest, 139003, 0, "OAuthException", "Flow deprecation failed"},
-	api.EDELETE:       {http.StatusBadRequest, 139004, 0, "OAuthException", "Flow deletion failed"},
-	api.EINTERNAL:     {http.StatusInternalServerError, 1, 0, "OAuthException", ""},
-	// Outside the domain: signed download URLs and unknown paths.
-	eForbidden:   {http.StatusForbidden, 10, 0, "OAuthException", ""},
-	eGone:        {http.StatusNotFound, 100, 0, "OAuthException", ""},
-	eUnknownPath: {http.StatusBadRequest, 2500, 0, "OAuthException", ""},
+	api.EINVALID:      {http.StatusBadRequest, 100, 0, "OAuthException", "Invalid parameter", false},
+	api.ECONFLICT:     {http.StatusBadRequest, 100, 0, "OAuthException", "Invalid parameter", false},
+	api.ENOTFOUND:     {http.StatusBadRequest, 100, 33, "GraphMethodException", "", false},
+	api.EUNAUTHORIZED: {http.StatusUnauthorized, 190, 0, "OAuthException", "", false},
+	api.ENOTUPDATABLE: {http.StatusBadRequest, 139001, 0, "OAuthException", "Flow update failed", false},
+	api.EPUBLISH:      {http.StatusBadRequest, 139002, 0, "OAuthException", "Flow publishing failed", false},
+	api.EDEPRECATE:    {http.StatusBadRequest, 139003, 0, "OAuthException", "Flow deprecation failed", false},
+	api.EDELETE:       {http.StatusBadRequest, 139004, 0, "OAuthException", "Flow deletion failed", false},
+	api.EINTERNAL:     {http.StatusInternalServerError, 1, 0, "OAuthException", "", false},
+	// Outside the domain: signed download URLs, unknown paths and the large-body limit (limits.go).
+	eForbidden:   {http.StatusForbidden, 10, 0, "OAuthException", "", false},
+	eGone:        {http.StatusNotFound, 100, 0, "OAuthException", "", false},
+	eUnknownPath: {http.StatusBadRequest, 2500, 0, "OAuthException", "", false},
+	eBusy:        {http.StatusBadRequest, 4, 0, "OAuthException", "", true},
 }
 
 // Server-only error codes, rendered through the same table.
@@ -192,7 +194,7 @@ func appendGraphError(b []byte, shape graphShape, msg, detail, trace string) []b
 		b = appendString(b, detail)
 	}
 	b = append(b, `,"is_transient":`...)
-	b = strconv.AppendBool(b, shape.status >= 500)
+	b = strconv.AppendBool(b, shape.transient || shape.status >= 500)
 	b = append(b, `,"fbtrace_id":`...)
 	b = appendString(b, trace)
 	return append(b, "}}"...)

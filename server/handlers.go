@@ -1,8 +1,6 @@
 package server
 
 import (
-	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,80 +49,44 @@ func checkFlowAccess(c echo.Context, f *api.Flow) error {
 
 var successBody = []byte(`{"success":true}`)
 
-// createRequest is the create body: the spec's fields plus Graph's flow_json and publish, which the
-// upstream file omits.
-type createRequest struct {
-	gen.CreateFlowRequest
-	FlowJSON *string `json:"flow_json,omitempty"`
-	Publish  *bool   `json:"publish,omitempty"`
-}
-
-// decodeBody decodes the checked JSON body into v, naming a mistyped field.
-func decodeBody(c echo.Context, v any) error {
-	raw, _ := c.Get(bodyKey).([]byte)
-	if err := json.Unmarshal(raw, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return api.Errorf(api.EINVALID, "(#100) Param %s must be %s", te.Field, jsonKind(te.Type.Kind().String()))
-		}
-		return api.Errorf(api.EINVALID, "(#100) The request body is not valid JSON: %s", truncate(err.Error(), 200))
-	}
-	return nil
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "bool":
-		return "a boolean"
-	case "string", "ptr":
-		return "a string"
-	case "slice":
-		return "an array"
-	}
-	return "of another type"
-}
-
 // CreateFlow implements POST /{waba-id}/flows.
 func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaId) error {
 	if _, err := s.checkAccount(c, wabaID); err != nil {
 		return err
 	}
-	var req createRequest
-	if err := decodeBody(c, &req); err != nil {
+	var req createBody
+	if err := s.checks["createFlow"].readBody(c.Request(), &req); err != nil {
 		return err
 	}
-	if err := api.CheckName(req.Name); err != nil {
+	// The schema check has made sure that name and categories are present.
+	if err := api.CheckName(*req.Name); err != nil {
 		return err
 	}
-	names := make([]string, len(req.Categories))
-	for i, cat := range req.Categories {
-		names[i] = string(cat)
-	}
-	cats, err := api.ParseCategories(names)
+	cats, err := api.ParseCategories(*req.Categories)
 	if err != nil {
 		return err
 	}
 	now := s.now().UTC()
-	f := &api.Flow{WABAID: wabaID, Name: req.Name, Status: api.StatusDraft, Categories: cats, CreatedAt: now, UpdatedAt: now}
-	if req.EndpointUri != nil {
-		if err := api.CheckEndpointURI(*req.EndpointUri); err != nil {
+	f := &api.Flow{WABAID: wabaID, Name: *req.Name, Status: api.StatusDraft, Categories: cats, CreatedAt: now, UpdatedAt: now}
+	if req.EndpointURI != nil {
+		if err := api.CheckEndpointURI(*req.EndpointURI); err != nil {
 			return err
 		}
-		f.EndpointURI = *req.EndpointUri
+		f.EndpointURI = *req.EndpointURI
 	}
 	var src api.Source
-	if req.CloneFlowId != nil {
+	if req.CloneFlowID != nil {
 		if req.FlowJSON != nil {
 			return api.Errorf(api.EINVALID, "Only one clone source can be set")
 		}
-		if _, err := s.reachableFlow(c, *req.CloneFlowId); err != nil {
+		if _, err := s.reachableFlow(c, *req.CloneFlowID); err != nil {
 			if api.ErrorCodeOf(err) == api.ENOTFOUND {
 				return &api.Error{Code: api.EINVALID, Message: "Flow with specified ID does not exist",
 					Detail: "clone_flow_id must name a flow this access token can reach."}
 			}
 			return err
 		}
-		src.CloneOf = *req.CloneFlowId
+		src.CloneOf = *req.CloneFlowID
 	}
 	var verrs []api.ValidationError
 	if req.FlowJSON != nil {
@@ -132,7 +94,10 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaId) error {
 		if len(content) > api.MaxAssetSize {
 			return api.Errorf(api.EINVALID, "(#100) Param flow_json exceeds the %d byte limit", api.MaxAssetSize)
 		}
-		asset := analyzeAsset(content)
+		asset, err := analyzeAsset(c.Request().Context(), content)
+		if err != nil {
+			return err
+		}
 		verrs = asset.ValidationErrors
 		src.Content = content
 		if err := f.SetAsset(asset, assetInfo(content, now)); err != nil {
@@ -277,11 +242,11 @@ func (s *Server) UpdateFlow(c echo.Context, flowID gen.FlowId) error {
 	if _, err := s.reachableFlow(c, flowID); err != nil {
 		return err
 	}
-	var req gen.UpdateFlowRequest
-	if err := decodeBody(c, &req); err != nil {
+	var req updateBody
+	if err := s.checks["updateFlow"].readBody(c.Request(), &req); err != nil {
 		return err
 	}
-	u := api.FlowUpdate{Name: req.Name, EndpointURI: req.EndpointUri, ApplicationID: req.ApplicationId}
+	u := api.FlowUpdate{Name: req.Name, EndpointURI: req.EndpointURI, ApplicationID: req.ApplicationID}
 	if req.Name != nil {
 		if err := api.CheckName(*req.Name); err != nil {
 			return err
@@ -294,12 +259,12 @@ func (s *Server) UpdateFlow(c echo.Context, flowID gen.FlowId) error {
 		}
 		u.Categories = cats
 	}
-	if req.EndpointUri != nil {
-		if err := api.CheckEndpointURI(*req.EndpointUri); err != nil {
+	if req.EndpointURI != nil {
+		if err := api.CheckEndpointURI(*req.EndpointURI); err != nil {
 			return err
 		}
 	}
-	if req.ApplicationId != nil && !isNumericID(*req.ApplicationId) {
+	if req.ApplicationID != nil && !isNumericID(*req.ApplicationID) {
 		return api.Errorf(api.EINVALID, "(#100) Param application_id must be the numeric id of a Meta app")
 	}
 	now := s.now().UTC()

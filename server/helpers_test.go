@@ -104,7 +104,11 @@ type serverOptions struct {
 	contract bool
 	backend  string
 	storage  string
+	config   func(*server.Config)
 }
+
+// withConfig changes the server's configuration before it starts.
+func withConfig(f func(*server.Config)) serverOption { return func(o *serverOptions) { o.config = f } }
 
 // withContract wraps the server in request and response validation against the merged spec.
 func withContract() serverOption { return func(o *serverOptions) { o.contract = true } }
@@ -148,7 +152,11 @@ func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
 	var handlers []http.Handler
 	for i := range instances {
 		store := e.openStore(ctx)
-		srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: e.Root, Now: e.Clock.Now})
+		cfg := server.Config{Store: store, Access: access, PublicURL: e.Root, Now: e.Clock.Now}
+		if o.config != nil {
+			o.config(&cfg)
+		}
+		srv, err := server.New(ctx, cfg)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -36,6 +36,11 @@ type Config struct {
 	Now func() time.Time
 	// AssetURLLifetime is how long a download_url works; zero means one hour.
 	AssetURLLifetime time.Duration
+	// MaxLargeBodies is how many requests with a body over 64 KB (or of unknown length) are handled at
+	// once; zero means DefaultMaxLargeBodies. LargeBodyWait is how long another waits for one of them to
+	// finish before it is refused with code 4; zero means one second.
+	MaxLargeBodies int
+	LargeBodyWait  time.Duration
 }
 
 // Server is the Graph-compatible Flows API over a store.
@@ -50,6 +55,8 @@ type Server struct {
 	now       func() time.Time
 	urlTTL    time.Duration
 	checks    map[string]*opCheck
+	bodySlots chan struct{}
+	bodyWait  time.Duration
 }
 
 var _ gen.ServerInterface = (*Server)(nil)
@@ -77,6 +84,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if s.urlTTL == 0 {
 		s.urlTTL = time.Hour
+	}
+	if cfg.MaxLargeBodies <= 0 {
+		cfg.MaxLargeBodies = DefaultMaxLargeBodies
+	}
+	s.bodySlots = make(chan struct{}, cfg.MaxLargeBodies)
+	if s.bodyWait = cfg.LargeBodyWait; s.bodyWait <= 0 {
+		s.bodyWait = defaultLargeBodyWait
 	}
 	for _, a := range cfg.Access.BusinessAccounts {
 		if err := s.store.PutBusinessAccount(ctx, a); err != nil {
@@ -119,7 +133,7 @@ func (s *Server) routes() {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	})
 	e.GET(assetPath, s.downloadAsset)
-	g := e.Group(APIPrefix, s.authenticate)
+	g := e.Group(APIPrefix, s.authenticate, s.limitLargeBodies)
 	gen.RegisterHandlersWithOptions(g, s, gen.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
 	s.echo = e
 }

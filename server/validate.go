@@ -1,16 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
-	"mime/multipart"
-	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -22,9 +16,6 @@ import (
 // The request checks are compiled once from the merged spec: for each operation, the query parameters
 // whose schema constrains anything beyond "a string", and the request body schema. Operations with
 // nothing to check get no middleware at all, so a plain GET pays nothing for validation.
-
-// maxJSONBody bounds create and update bodies; the largest legitimate one carries a 10 MB flow_json.
-const maxJSONBody = api.MaxAssetSize + 1<<20
 
 // opCheck is the compiled input check of one operation.
 type opCheck struct {
@@ -83,15 +74,14 @@ func constrains(s *openapi3.Schema) bool {
 		s.MinLength > 0 || s.MaxLength != nil
 }
 
-// middlewares returns the per-operation middleware for RegisterHandlersWithOptions: only operations with
-// query constraints or a JSON body get one.
+// validationMiddlewares returns the per-operation middleware for RegisterHandlersWithOptions: only
+// operations with query constraints get one. Bodies are read and checked by their handlers (body.go).
 func (s *Server) validationMiddlewares() map[string][]echo.MiddlewareFunc {
 	out := map[string][]echo.MiddlewareFunc{}
 	for id, chk := range s.checks {
-		if len(chk.query) == 0 && chk.jsonBody == nil {
-			continue
+		if len(chk.query) > 0 {
+			out[id] = []echo.MiddlewareFunc{chk.middleware}
 		}
-		out[id] = []echo.MiddlewareFunc{chk.middleware}
 	}
 	return out
 }
@@ -101,20 +91,9 @@ func (chk *opCheck) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := chk.checkQuery(c.QueryParams()); err != nil {
 			return err
 		}
-		if chk.jsonBody != nil {
-			raw, err := chk.checkJSONBody(c.Request())
-			if err != nil {
-				return err
-			}
-			c.Request().Body = io.NopCloser(bytes.NewReader(raw))
-			c.Set(bodyKey, raw)
-		}
 		return next(c)
 	}
 }
-
-// bodyKey is where the checked, JSON-normalised body waits for the handler.
-const bodyKey = "checked_body"
 
 // checkQuery checks each constrained query parameter against its schema.
 func (chk *opCheck) checkQuery(q url.Values) error {
@@ -154,59 +133,6 @@ func (chk *opCheck) checkQuery(q url.Values) error {
 	return nil
 }
 
-// checkJSONBody reads the body (JSON, or form fields turned into the same JSON object), checks it against
-// the operation's schema, and returns it as JSON.
-func (chk *opCheck) checkJSONBody(r *http.Request) ([]byte, error) {
-	if r.ContentLength > maxJSONBody {
-		return nil, api.Errorf(api.EINVALID, "(#100) The request body is too large: the limit is %d bytes", maxJSONBody)
-	}
-	body := http.MaxBytesReader(nil, r.Body, maxJSONBody)
-	ct := r.Header.Get(echo.HeaderContentType)
-	mediaType, params, _ := mime.ParseMediaType(ct)
-	var (
-		raw []byte
-		err error
-	)
-	switch mediaType {
-	case "application/json", "":
-		raw, err = io.ReadAll(body)
-	case "application/x-www-form-urlencoded":
-		raw, err = formToJSON(body, "")
-	case "multipart/form-data":
-		raw, err = formToJSON(body, params["boundary"])
-	default:
-		return nil, api.Errorf(api.EINVALID, "(#100) Unsupported Content-Type %q: send application/json", truncate(ct, 100))
-	}
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, api.Errorf(api.EINVALID, "(#100) The request body is too large: the limit is %d bytes", maxJSONBody)
-		}
-		var ae *api.Error
-		if errors.As(err, &ae) {
-			return nil, err
-		}
-		return nil, api.Errorf(api.EINVALID, "(#100) The request body could not be read: %s", truncate(err.Error(), 200))
-	}
-	if len(bytes.TrimSpace(raw)) == 0 {
-		if chk.bodyOptional {
-			return []byte("{}"), nil
-		}
-		return nil, api.Errorf(api.EINVALID, "(#100) The request body is required")
-	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, api.Errorf(api.EINVALID, "(#100) The request body is not valid JSON: %s", jsonErrorText(err, raw))
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return nil, api.Errorf(api.EINVALID, "(#100) The request body must be a JSON object")
-	}
-	if err := chk.jsonBody.VisitJSON(v); err != nil {
-		return nil, schemaError(err, "")
-	}
-	return raw, nil
-}
-
 // jsonErrorText describes a JSON syntax error with its position.
 func jsonErrorText(err error, raw []byte) string {
 	var se *json.SyntaxError
@@ -222,78 +148,6 @@ func jsonErrorText(err error, raw []byte) string {
 		return fmt.Sprintf("%s at line %d, column %d", se.Error(), line, col)
 	}
 	return truncate(err.Error(), 200)
-}
-
-// formFieldLimit bounds a single non-file form field.
-const formFieldLimit = maxJSONBody
-
-// formToJSON turns the fields of a form into the JSON object the JSON body schema checks. Graph accepts
-// both, and Meta's own Postman collection sends forms, with categories as a JSON-array string.
-func formToJSON(body io.Reader, boundary string) ([]byte, error) {
-	values := url.Values{}
-	if boundary == "" {
-		raw, err := io.ReadAll(body)
-		if err != nil {
-			return nil, err
-		}
-		if values, err = url.ParseQuery(string(raw)); err != nil {
-			return nil, api.Errorf(api.EINVALID, "(#100) The form body is malformed: %s", truncate(err.Error(), 200))
-		}
-	} else {
-		mr := multipart.NewReader(body, boundary)
-		for {
-			part, err := mr.NextPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))
-			}
-			v, err := io.ReadAll(io.LimitReader(part, formFieldLimit))
-			if err != nil {
-				return nil, err
-			}
-			values.Add(part.FormName(), string(v))
-		}
-	}
-	obj := map[string]any{}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		vals := values[k]
-		switch k {
-		case "categories":
-			if len(vals) == 1 && strings.HasPrefix(strings.TrimSpace(vals[0]), "[") {
-				var arr []any
-				if err := json.Unmarshal([]byte(vals[0]), &arr); err != nil {
-					return nil, api.Errorf(api.EINVALID, "(#100) Param categories must be a JSON array of strings")
-				}
-				obj[k] = arr
-				continue
-			}
-			arr := []any{}
-			for _, v := range vals {
-				for _, part := range strings.Split(v, ",") {
-					if part = strings.TrimSpace(part); part != "" {
-						arr = append(arr, part)
-					}
-				}
-			}
-			obj[k] = arr
-		case "publish":
-			if b, err := strconv.ParseBool(vals[len(vals)-1]); err == nil {
-				obj[k] = b
-			} else {
-				obj[k] = vals[len(vals)-1]
-			}
-		default:
-			obj[k] = vals[len(vals)-1]
-		}
-	}
-	return json.Marshal(obj)
 }
 
 // checkForm checks multipart form fields (as strings) against the operation's form schema; binary fields

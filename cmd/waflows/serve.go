@@ -30,6 +30,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	readHeaderTimeout := fs.Duration("read-header-timeout", 10*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
 	readTimeout := fs.Duration("read-timeout", 2*time.Minute, "time allowed to read a whole request, body included")
 	writeTimeout := fs.Duration("write-timeout", 2*time.Minute, "time allowed to write a response")
+	maxLargeBodies := fs.Int("max-large-bodies", server.DefaultMaxLargeBodies, "requests with a body over 64 KB (uploads, creates carrying flow_json) handled at once; others wait up to 1s, then get Graph code 4")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -42,6 +43,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger, err := newLogger(*logFormat, stderr)
 	if err != nil {
 		return usageError{err}
+	}
+	if *maxLargeBodies < 1 {
+		return usageError{fmt.Errorf("--max-large-bodies must be at least 1, got %d", *maxLargeBodies)}
 	}
 	store, err := openStore(ctx, *db)
 	if err != nil {
@@ -70,7 +74,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return usageError{fmt.Errorf("--public-url must be an absolute http(s) URL, got %q", base)}
 	}
-	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger})
+	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger, MaxLargeBodies: *maxLargeBodies})
 	if err != nil {
 		ln.Close()
 		return err
@@ -94,13 +98,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(stdout, "waflows: shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// Requests in flight get shutdownGrace to finish; then their connections are closed, which ends their
+	// contexts: validation stops, and store transactions that have not committed roll back (a 200 is only
+	// ever sent after a commit, so nothing acknowledged is lost).
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		httpServer.Close()
 	}
 	return nil
 }
+
+// shutdownGrace is how long serve lets requests in flight finish after SIGINT or SIGTERM.
+const shutdownGrace = 750 * time.Millisecond
 
 // openStore picks the store from --db: a postgres:// (or postgresql://) URL, or a SQLite file path,
 // optionally written sqlite:PATH.

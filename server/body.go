@@ -1,0 +1,344 @@
+package server
+
+// This file holds the create and update bodies: read once, bounded, decoded straight into the fields the
+// operation knows (JSON, or the form encodings Graph also takes), unknown fields skipped without being
+// built, then checked against the spec's schema.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/waflows/waflows/api"
+)
+
+// maxJSONBody bounds create and update bodies; the largest legitimate one carries a 10 MB flow_json.
+const maxJSONBody = api.MaxAssetSize + 1<<20
+
+// requestBody is the typed body of one operation.
+type requestBody interface {
+	// known reports whether a form field of this name is one the operation reads.
+	known(name string) bool
+	// setForm sets the fields from the values of a form (only known names are passed).
+	setForm(values map[string][]string) error
+	// schemaValue returns the properties of the spec's schema that are present, as JSON values, for the
+	// schema check; it leaves out flow_json, which the Flow JSON validator checks.
+	schemaValue() map[string]any
+}
+
+// createBody is the create body: the spec's CreateFlowRequest fields plus Graph's flow_json and publish,
+// which the upstream file omits. Pointers tell an absent field from an empty one.
+type createBody struct {
+	Name        *string     `json:"name"`
+	Categories  *stringList `json:"categories"`
+	CloneFlowID *string     `json:"clone_flow_id"`
+	EndpointURI *string     `json:"endpoint_uri"`
+	FlowJSON    *string     `json:"flow_json"`
+	Publish     *bool       `json:"publish"`
+}
+
+// updateBody is the spec's UpdateFlowRequest.
+type updateBody struct {
+	Name          *string     `json:"name"`
+	Categories    *stringList `json:"categories"`
+	EndpointURI   *string     `json:"endpoint_uri"`
+	ApplicationID *string     `json:"application_id"`
+}
+
+func (b *createBody) known(name string) bool {
+	switch name {
+	case "name", "categories", "clone_flow_id", "endpoint_uri", "flow_json", "publish":
+		return true
+	}
+	return false
+}
+
+func (b *createBody) setForm(v map[string][]string) error {
+	b.Name, b.CloneFlowID, b.EndpointURI, b.FlowJSON = lastValue(v, "name"), lastValue(v, "clone_flow_id"), lastValue(v, "endpoint_uri"), lastValue(v, "flow_json")
+	var err error
+	if b.Categories, err = formCategories(v["categories"]); err != nil {
+		return err
+	}
+	if p := lastValue(v, "publish"); p != nil {
+		publish, err := strconv.ParseBool(*p)
+		if err != nil {
+			return api.Errorf(api.EINVALID, "(#100) Param publish must be a boolean")
+		}
+		b.Publish = &publish
+	}
+	return nil
+}
+
+func (b *createBody) schemaValue() map[string]any {
+	m := map[string]any{}
+	putString(m, "name", b.Name)
+	putStrings(m, "categories", b.Categories)
+	putString(m, "clone_flow_id", b.CloneFlowID)
+	putString(m, "endpoint_uri", b.EndpointURI)
+	return m
+}
+
+func (b *updateBody) known(name string) bool {
+	switch name {
+	case "name", "categories", "endpoint_uri", "application_id":
+		return true
+	}
+	return false
+}
+
+func (b *updateBody) setForm(v map[string][]string) error {
+	b.Name, b.EndpointURI, b.ApplicationID = lastValue(v, "name"), lastValue(v, "endpoint_uri"), lastValue(v, "application_id")
+	var err error
+	b.Categories, err = formCategories(v["categories"])
+	return err
+}
+
+func (b *updateBody) schemaValue() map[string]any {
+	m := map[string]any{}
+	putString(m, "name", b.Name)
+	putStrings(m, "categories", b.Categories)
+	putString(m, "endpoint_uri", b.EndpointURI)
+	putString(m, "application_id", b.ApplicationID)
+	return m
+}
+
+func putString(m map[string]any, k string, v *string) {
+	if v != nil {
+		m[k] = *v
+	}
+}
+
+func putStrings(m map[string]any, k string, v *stringList) {
+	if v == nil {
+		return
+	}
+	arr := make([]any, len(*v))
+	for i, s := range *v {
+		arr[i] = s
+	}
+	m[k] = arr
+}
+
+func lastValue(v map[string][]string, k string) *string {
+	if vals := v[k]; len(vals) > 0 {
+		return &vals[len(vals)-1]
+	}
+	return nil
+}
+
+// formCategories reads categories from a form as Meta's Postman collection sends them (a JSON array
+// string), or as repeated fields or a comma-separated list.
+func formCategories(vals []string) (*stringList, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	var out stringList
+	if len(vals) == 1 && strings.HasPrefix(strings.TrimSpace(vals[0]), "[") {
+		if err := out.UnmarshalJSON([]byte(vals[0])); err != nil {
+			return nil, err
+		}
+		return &out, nil
+	}
+	out = stringList{}
+	for _, v := range vals {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return &out, nil
+}
+
+// stringList is categories as JSON sends them: an array of strings. It stops at the first element that
+// is not a string, where encoding/json would build an error for every wrong element of a hostile array.
+type stringList []string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (l *stringList) UnmarshalJSON(b []byte) error {
+	bad := api.Errorf(api.EINVALID, "(#100) Param categories must be an array of strings")
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return bad
+	}
+	out := stringList{}
+	for dec.More() {
+		tok, err := dec.Token()
+		s, ok := tok.(string)
+		if err != nil || !ok {
+			return bad
+		}
+		out = append(out, s)
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+		return bad
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return bad
+	}
+	*l = out
+	return nil
+}
+
+// readAll reads r into a buffer that doubles as bytes arrive, never sized from what the client declares.
+func readAll(r io.Reader) ([]byte, error) {
+	var buf bytes.Buffer
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
+// readBody reads the request body of operation chk into body, then checks the present spec fields against
+// the operation's schema. An absent body is an empty object when the spec says the body is optional.
+func (chk *opCheck) readBody(r *http.Request, body requestBody) error {
+	if r.ContentLength > maxJSONBody {
+		return api.Errorf(api.EINVALID, "(#100) The request body is too large: the limit is %d bytes", maxJSONBody)
+	}
+	in := http.MaxBytesReader(nil, r.Body, maxJSONBody)
+	ct := r.Header.Get(echo.HeaderContentType)
+	mediaType, params, _ := mime.ParseMediaType(ct)
+	var err error
+	switch mediaType {
+	case "application/json", "":
+		err = chk.readJSON(in, body)
+	case "application/x-www-form-urlencoded":
+		err = readURLEncoded(in, body)
+	case "multipart/form-data":
+		err = readMultipart(in, params["boundary"], body)
+	default:
+		return api.Errorf(api.EINVALID, "(#100) Unsupported Content-Type %q: send application/json", truncate(ct, 100))
+	}
+	if err != nil {
+		return bodyError(err)
+	}
+	if err := chk.jsonBody.VisitJSON(body.schemaValue()); err != nil {
+		return schemaError(err, "")
+	}
+	return nil
+}
+
+// bodyError names why a body could not be read.
+func bodyError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return api.Errorf(api.EINVALID, "(#100) The request body is too large: the limit is %d bytes", maxJSONBody)
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	return api.Errorf(api.EINVALID, "(#100) The request body could not be read: %s", truncate(err.Error(), 200))
+}
+
+// readJSON decodes a JSON object into body. encoding/json skips the members body has no field for
+// without building them, so unknown fields cost only their bytes in the buffer.
+func (chk *opCheck) readJSON(in io.Reader, body requestBody) error {
+	raw, err := readAll(in)
+	if err != nil {
+		return err
+	}
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	if len(trimmed) == 0 {
+		if chk.bodyOptional {
+			return nil
+		}
+		return api.Errorf(api.EINVALID, "(#100) The request body is required")
+	}
+	if trimmed[0] != '{' && json.Valid(raw) {
+		return api.Errorf(api.EINVALID, "(#100) The request body must be a JSON object")
+	}
+	if err := json.Unmarshal(raw, body); err != nil {
+		var ae *api.Error
+		if errors.As(err, &ae) {
+			return err
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return api.Errorf(api.EINVALID, "(#100) Param %s must be %s", truncate(te.Field, 100), jsonKind(te.Type.Kind().String()))
+		}
+		return api.Errorf(api.EINVALID, "(#100) The request body is not valid JSON: %s", jsonErrorText(err, raw))
+	}
+	return nil
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "bool":
+		return "a boolean"
+	case "string", "ptr":
+		return "a string"
+	case "slice":
+		return "an array"
+	}
+	return "of another type"
+}
+
+// readURLEncoded reads an application/x-www-form-urlencoded body, unescaping only the known fields.
+func readURLEncoded(in io.Reader, body requestBody) error {
+	raw, err := readAll(in)
+	if err != nil {
+		return err
+	}
+	values := map[string][]string{}
+	for rest := string(raw); rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if k, err = url.QueryUnescape(k); err != nil {
+			return api.Errorf(api.EINVALID, "(#100) The form body is malformed: %s", truncate(err.Error(), 200))
+		}
+		if !body.known(k) {
+			continue
+		}
+		if v, err = url.QueryUnescape(v); err != nil {
+			return api.Errorf(api.EINVALID, "(#100) The form body is malformed: %s", truncate(err.Error(), 200))
+		}
+		values[k] = append(values[k], v)
+	}
+	return body.setForm(values)
+}
+
+// readMultipart reads a multipart/form-data body, keeping the known fields and discarding other parts.
+func readMultipart(in io.Reader, boundary string, body requestBody) error {
+	if boundary == "" {
+		return api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: no boundary in the Content-Type")
+	}
+	mr := multipart.NewReader(in, boundary)
+	values := map[string][]string{}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return err
+			}
+			return api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))
+		}
+		name := part.FormName()
+		if !body.known(name) {
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return err
+			}
+			continue
+		}
+		var buf strings.Builder
+		if _, err := io.Copy(&buf, part); err != nil {
+			return err
+		}
+		values[name] = append(values[name], buf.String())
+	}
+	return body.setForm(values)
+}

@@ -1,0 +1,144 @@
+package server_test
+
+// Tests of the bounds on requests with large bodies: buffers that grow with what arrives, and the slots.
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waflows/waflows/server"
+)
+
+// stalledUpload opens a connection that declares a 10 MB upload, sends its first bytes and stops.
+func stalledUpload(t *testing.T, e *env, flowID string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(e.Root, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	const boundary = "stalled"
+	fmt.Fprintf(c, "POST /v21.0/%s/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: multipart/form-data; boundary=%s\r\nContent-Length: %d\r\n\r\n"+
+		"--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"flow.json\"\r\n\r\n{\"version\":",
+		flowID, tokenA, boundary, 10<<20, boundary)
+	return c
+}
+
+// TestStalledUploadsHoldLittleMemory: clients that declare 10 MB and send a few bytes cost what they sent,
+// not what they declared.
+func TestStalledUploadsHoldLittleMemory(t *testing.T) {
+	const n = 20
+	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.MaxLargeBodies = n }))
+	id := e.createFlow(tokenA, waba1, "Stalled")
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	conns := make([]net.Conn, n)
+	for i := range conns {
+		conns[i] = stalledUpload(t, e, id)
+	}
+	time.Sleep(500 * time.Millisecond) // let every handler start reading its part
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	growth := int64(after.HeapInuse) - int64(before.HeapInuse)
+	if growth > 40<<20 {
+		t.Fatalf("%d stalled uploads grew the heap by %d MB; want the few KB each has sent", n, growth>>20)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	// The server is still fine.
+	if res := e.upload(tokenA, id, []byte(validFlow)); res.Status != 200 {
+		t.Fatalf("upload after the stalled ones: %d %s", res.Status, res.Body)
+	}
+}
+
+// largeFlow is a valid flow JSON padded past the small-body size with whitespace.
+func largeFlow() []byte {
+	return []byte(strings.Replace(validFlow, `"version"`, strings.Repeat(" ", 100<<10)+`"version"`, 1))
+}
+
+// TestLargeBodySlots: with every slot held, another large body waits, then gets Graph code 4 with
+// Retry-After; small requests go on; a freed slot serves the next large body.
+func TestLargeBodySlots(t *testing.T) {
+	e := MustOpenServer(t, withConfig(func(c *server.Config) {
+		c.MaxLargeBodies, c.LargeBodyWait = 2, 50*time.Millisecond
+	}))
+	id := e.createFlow(tokenA, waba1, "Slots")
+	held := []net.Conn{stalledUpload(t, e, id), stalledUpload(t, e, id)}
+
+	var refused response
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		refused = e.upload(tokenA, id, largeFlow())
+		if refused.Status != 200 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // the stalled uploads have not taken their slots yet
+	}
+	ge := graphError(t, refused, http.StatusBadRequest, 4)
+	wantMessage(t, ge, "at most 2 bodies over 64 KB")
+	if ge["is_transient"] != true || refused.Header.Get("Retry-After") != "1" {
+		t.Fatalf("refusal is not marked transient with Retry-After: %v %q", ge["is_transient"], refused.Header.Get("Retry-After"))
+	}
+	// Chunked bodies (unknown length) need a slot too.
+	ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	req, _ := http.NewRequest("POST", e.Base+"/"+id+"/assets", struct{ *bytes.Buffer }{body}) // hides the length
+	req.Header.Set("Authorization", "Bearer "+tokenA)
+	req.Header.Set("Content-Type", ct)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("chunked upload with every slot held: %d", res.StatusCode)
+	}
+	// Small bodies need no slot.
+	if res := e.upload(tokenA, id, []byte(validFlow)); res.Status != 200 {
+		t.Fatalf("small upload with every slot held: %d %s", res.Status, res.Body)
+	}
+	// Hanging up frees the slot.
+	held[0].Close()
+	var ok response
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		ok = e.upload(tokenA, id, largeFlow())
+		if ok.Status == 200 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if ok.Status != 200 {
+		t.Fatalf("large upload after a slot was freed: %d %s", ok.Status, ok.Body)
+	}
+}
+
+// TestLargeJSONBodiesAllocateLittle: a 10 MB create body made of empty arrays — in an unknown field, in
+// the categories, in the name — is decoded once into the fields the server needs, so handling it
+// allocates a small multiple of its size, not a generic tree of millions of values.
+func TestLargeJSONBodiesAllocateLittle(t *testing.T) {
+	e := MustOpenServer(t)
+	arrays := strings.Repeat(`[],`, (10<<20)/3-100) + `[]`
+	for name, body := range map[string]string{
+		"unknown field": `{"name":"Arrays","categories":["OTHER"],"x":[` + arrays + `]}`,
+		"categories":    `{"name":"Arrays 2","categories":[` + arrays + `]}`,
+		"name":          `{"name":[` + arrays + `],"categories":["OTHER"]}`,
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		res := e.postJSON("/"+waba1+"/flows", tokenA, body)
+		runtime.ReadMemStats(&after)
+		if res.Status != 200 && res.Status != 400 {
+			t.Fatalf("%s: status %d %s", name, res.Status, res.Body)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*uint64(len(body)) {
+			t.Errorf("%s: a %d MB body allocated %d MB", name, len(body)>>20, alloc>>20)
+		}
+	}
+}
