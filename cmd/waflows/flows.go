@@ -442,7 +442,7 @@ func flowsUpload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	data, display, err := readInput(pos[1], os.Stdin)
+	data, display, err := readInput(ctx, pos[1], os.Stdin)
 	if err != nil {
 		return err
 	}

@@ -16,13 +16,34 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		cancel()
+		// Every command stops within stopGrace of the first signal: the context ends its work, and
+		// whatever a context cannot interrupt (a read from a terminal) ends here, as does a second signal.
+		select {
+		case <-signals:
+		case <-time.After(stopGrace):
+		}
+		fmt.Fprintln(os.Stderr, "waflows: interrupted")
+		os.Exit(exitInterrupted)
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
+
+// stopGrace is how long a command may take to stop after SIGINT or SIGTERM; serve drains requests for
+// less than this (shutdownGrace).
+const stopGrace = time.Second
+
+// exitInterrupted is the exit status of a command stopped by a signal (128 + SIGINT, as shells report it).
+const exitInterrupted = 130
 
 // usageError marks a mistake in the command line (exit status 2).
 type usageError struct{ error }
@@ -37,7 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr)
 	case "validate":
-		err = validate(args[1:], stdin, stdout, stderr)
+		err = validate(ctx, args[1:], stdin, stdout, stderr)
 	case "flows":
 		err = flowsCommand(ctx, args[1:], stdout, stderr)
 	case "push":
@@ -52,6 +73,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		fmt.Fprintln(stderr, "waflows: interrupted")
+		return exitInterrupted
 	case errors.Is(err, errInvalid):
 		return 1
 	case errors.As(err, &ue):

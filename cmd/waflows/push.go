@@ -36,14 +36,18 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *name == "" {
 		return usageError{errors.New("push needs --name")}
 	}
-	data, display, err := readInput(pos[0], os.Stdin)
+	data, display, err := readInput(ctx, pos[0], os.Stdin)
 	if err != nil {
 		return err
 	}
 	if len(data) > flowjson.MaxSize {
 		return fmt.Errorf("%s: %d bytes; Meta accepts at most %d bytes (10 MB)", display, len(data), flowjson.MaxSize)
 	}
-	if errs := flowjson.Validate(data); len(errs) > 0 {
+	errs, err := flowjson.ValidateContext(ctx, data)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
 		for _, e := range errs {
 			fmt.Fprintf(stdout, "%s:%d:%d: %s: %s", display, e.LineStart, e.ColumnStart, e.Error, e.Message)
 			if len(e.Pointers) > 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -17,7 +18,7 @@ var errInvalid = errors.New("validation errors")
 
 // validate implements `waflows validate [--json] FILE...`: each file's errors as compiler-style lines, or
 // with --json each file's validation_errors array exactly as the API returns it, one array per line.
-func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func validate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print each file's validation_errors array as the API returns it, one line per file")
@@ -36,14 +37,17 @@ func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	invalid, total := 0, 0
 	for _, name := range fs.Args() {
-		data, display, err := readInput(name, stdin)
+		data, display, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
 		if len(data) > flowjson.MaxSize {
 			return fmt.Errorf("%s: %d bytes; Meta accepts at most %d bytes (10 MB)", display, len(data), flowjson.MaxSize)
 		}
-		errs := flowjson.Validate(data)
+		errs, err := flowjson.ValidateContext(ctx, data)
+		if err != nil {
+			return err
+		}
 		if len(errs) > 0 {
 			invalid++
 			total += len(errs)
@@ -71,10 +75,10 @@ func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// readInput reads a file, or standard input for "-".
-func readInput(name string, stdin io.Reader) ([]byte, string, error) {
+// readInput reads a file, or standard input for "-", until ctx ends.
+func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, string, error) {
 	if name == "-" {
-		data, err := io.ReadAll(io.LimitReader(stdin, flowjson.MaxSize+1))
+		data, err := readAllContext(ctx, stdin)
 		if err != nil {
 			return nil, "<stdin>", fmt.Errorf("read standard input: %w", err)
 		}
@@ -85,11 +89,31 @@ func readInput(name string, stdin io.Reader) ([]byte, string, error) {
 		return nil, name, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, flowjson.MaxSize+1))
+	data, err := readAllContext(ctx, f)
 	if err != nil {
 		return nil, name, fmt.Errorf("read %s: %w", name, err)
 	}
 	return data, name, nil
+}
+
+// readAllContext reads up to one byte more than flowjson.MaxSize from r, giving up when ctx ends: a read
+// from a terminal or a pipe cannot be interrupted, so it runs aside and is abandoned.
+func readAllContext(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(r, flowjson.MaxSize+1))
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // writeErrorsJSON writes errs as one compact JSON array and a newline, byte for byte as the server's

@@ -7,20 +7,19 @@ import (
 
 // The action names each context allows (section B.6).
 var (
-	actsExchange         = []string{"data_exchange"}
-	actsExchangeUpdate   = []string{"data_exchange", "update_data"}
-	actsUpdate           = []string{"update_data"}
-	actsFooter           = []string{"data_exchange", "navigate", "complete"}
-	actsLink             = []string{"data_exchange", "navigate"}
-	actsLinkURL          = []string{"data_exchange", "navigate", "open_url"}
-	actsNone             = []string{}
-	itemProps            = []prop{{name: "id", kind: kString}, {name: "title", kind: kString, limit: 30}, {name: "description", kind: kString, limit: 300}, {name: "metadata", kind: kString, limit: 20}, {name: "enabled", kind: kBool}, {name: "color", kind: kString, since: v50}, {name: "image", kind: kImageSource, since: v50}, {name: "alt-text", kind: kText, since: v50}, {name: "on-select-action", kind: kAction, act: actSelect, since: v60}, {name: "on-unselect-action", kind: kAction, act: actUnselect, since: v60}}
-	chipItemProps        = []prop{{name: "id", kind: kString}, {name: "title", kind: kString}, {name: "enabled", kind: kBool}, {name: "on-select-action", kind: kAction, act: actSelect}, {name: "on-unselect-action", kind: kAction, act: actUnselect}}
-	listItemProps        = []prop{{name: "id", kind: kText}, {name: "main-content", kind: kCustom}, {name: "end", kind: kCustom}, {name: "start", kind: kCustom}, {name: "badge", kind: kText}, {name: "tags", kind: kCustom}, {name: "on-click-action", kind: kAction, act: actClick}}
-	contentProps         = []prop{{name: "title", kind: kText}, {name: "description", kind: kText}, {name: "metadata", kind: kText}}
-	startProps           = []prop{{name: "image", kind: kImageSource}, {name: "alt-text", kind: kText}}
-	carouselImageProps   = []prop{{name: "src", kind: kImageSource}, {name: "alt-text", kind: kString}}
-	navigationListAction = prop{name: "on-click-action", kind: kAction, act: actClick}
+	actsExchange       = []string{"data_exchange"}
+	actsExchangeUpdate = []string{"data_exchange", "update_data"}
+	actsUpdate         = []string{"update_data"}
+	actsFooter         = []string{"data_exchange", "navigate", "complete"}
+	actsLink           = []string{"data_exchange", "navigate"}
+	actsLinkURL        = []string{"data_exchange", "navigate", "open_url"}
+	actsNone           = []string{}
+	itemProps          = []prop{{name: "id", kind: kString}, {name: "title", kind: kString, limit: 30}, {name: "description", kind: kString, limit: 300}, {name: "metadata", kind: kString, limit: 20}, {name: "enabled", kind: kBool}, {name: "color", kind: kString, since: v50}, {name: "image", kind: kImageSource, since: v50}, {name: "alt-text", kind: kText, since: v50}, {name: "on-select-action", kind: kAction, act: actSelect, since: v60}, {name: "on-unselect-action", kind: kAction, act: actUnselect, since: v60}}
+	chipItemProps      = []prop{{name: "id", kind: kString}, {name: "title", kind: kString}, {name: "enabled", kind: kBool}, {name: "on-select-action", kind: kAction, act: actSelect}, {name: "on-unselect-action", kind: kAction, act: actUnselect}}
+	listItemProps      = []prop{{name: "id", kind: kText}, {name: "main-content", kind: kCustom}, {name: "end", kind: kCustom}, {name: "start", kind: kCustom}, {name: "badge", kind: kText}, {name: "tags", kind: kCustom}, {name: "on-click-action", kind: kAction, act: actClick}}
+	contentProps       = []prop{{name: "title", kind: kText}, {name: "description", kind: kText}, {name: "metadata", kind: kText}}
+	startProps         = []prop{{name: "image", kind: kImageSource}, {name: "alt-text", kind: kText}}
+	carouselImageProps = []prop{{name: "src", kind: kImageSource}, {name: "alt-text", kind: kString}}
 )
 
 // allowedActions returns the action names an action property of component c
@@ -86,22 +85,21 @@ func (a *analyzer) checkAction(ci int, p *prop, v int, item bool) {
 	payloadKey, nextKey, urlKey := -1, -1, -1
 	unknown := false
 	for k, val := range a.t.members(v) {
-		shadowed := a.t.laterDuplicate(v, k)
 		switch key := a.t.view(k); {
 		case key == "name":
-			if !shadowed {
+			if !a.t.laterDuplicate(v, k) {
 				nameNode = val
 			}
 		case key == "payload":
-			if !shadowed {
+			if !a.t.laterDuplicate(v, k) {
 				payload, payloadKey = val, k
 			}
 		case key == "next" && p.act == actClick:
-			if !shadowed {
+			if !a.t.laterDuplicate(v, k) {
 				next, nextKey = val, k
 			}
 		case key == "url" && p.act == actClick && a.ver >= v60:
-			if !shadowed {
+			if !a.t.laterDuplicate(v, k) {
 				url, urlKey = val, k
 			}
 		default:

@@ -54,6 +54,8 @@ type analyzer struct {
 	ends []int                  // ends[j]: index in comps just past the components inside comps[j]
 	big  map[int]map[string]int // member indexes of large objects (see lookup)
 	ids  map[string]int         // screen id to index in screens
+
+	looked map[dataKey]dataLookup // answers of lookupData
 }
 
 // screenInfo is what the schema phase learns about a screen.
@@ -434,6 +436,25 @@ func isHTTPURL(s string) bool {
 
 // charCount counts the characters (code points) of s.
 func charCount(s string) int { return utf8.RuneCountInString(s) }
+
+// clipLength is how much of a long text from the document a message repeats.
+const clipLength = 200
+
+// clip cuts s to clipLength characters, marking the cut with "…": messages
+// quote expressions and operands, which a hostile document makes megabytes long.
+func clip(s string) string {
+	if len(s) <= clipLength {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == clipLength {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
 
 // quoteValue shows a value taken from the document in single quotes, with
 // control characters escaped and long values cut, so that a message stays

@@ -3,7 +3,6 @@ package flowjson
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -437,10 +436,4 @@ func (a *analyzer) checkFormValueType(si int, name string, v int, want string) {
 	if got != want {
 		a.report(v, CodeInvalidPropertyValue, fmt.Sprintf("Expected property %s to be of type '%s' but found '%s'.", quoteValue(name), want, got))
 	}
-}
-
-// trimBraces returns the key of a simple local reference ${data.x} or
-// ${form.x}, for messages.
-func trimBraces(s string) string {
-	return strings.TrimSuffix(strings.TrimPrefix(s, "${"), "}")
 }

@@ -712,20 +712,6 @@ func (a *analyzer) checkRangeValue(ci int, p *prop, v int) {
 	check(p.name, v)
 }
 
-// checkLimit defers a character-limit finding for a static string.
-func (a *analyzer) checkLimit(v int, name string, limit int) {
-	if a.t.kind(v) != kindString {
-		return
-	}
-	s := a.t.view(v)
-	if isBinding(s) || isExpression(s, a.ver) {
-		return
-	}
-	if n := charCount(s); n > limit {
-		a.deferred(v, CodeInvalidPropertyValue, fmt.Sprintf("Property '%s' should have at most '%d' character(s), but found %d.", name, limit, n))
-	}
-}
-
 // checkDate checks a date value: "YYYY-MM-DD" from 5.0, a timestamp in
 // milliseconds before (both as strings); dynamic values are skipped.
 func (a *analyzer) checkDate(ci int, p *prop, v int) {

@@ -25,12 +25,17 @@ const (
 	tokRParen
 )
 
+// token is one token of an expression; its text is src[off:off+n]. Tokens
+// stay small because a hostile expression can hold millions of them.
 type token struct {
 	kind tokKind
-	text string
+	n    int32
 	col  int // character index of the token in the source, from 0
 	off  int // byte offset of the token in the source
 }
+
+// str returns the text of t in src.
+func (t token) str(src string) string { return src[t.off : t.off+int(t.n)] }
 
 // lexError is a tokenizer fault: a message and the column it applies to.
 type lexError struct {
@@ -41,7 +46,9 @@ type lexError struct {
 // tokenize splits src into tokens. cond selects the condition dialect, which
 // Meta reads more strictly (no arithmetic, negative numbers as literals).
 func tokenize(src string, cond bool) ([]token, *lexError) {
-	var toks []token
+	// Most expressions are short; a long one grows the slice from a guess of
+	// one token per four bytes instead of from nothing.
+	toks := make([]token, 0, min(len(src)/4+1, 1<<20))
 	col, open, run, seen := 0, 0, 0, 0
 	for i := 0; i < len(src); {
 		c := src[i]
@@ -74,21 +81,21 @@ func tokenize(src string, cond bool) ([]token, *lexError) {
 			adv(1)
 			continue
 		case c == '(':
-			toks = append(toks, token{tokLParen, "(", startCol, i})
+			toks = append(toks, token{tokLParen, 1, startCol, i})
 			adv(1)
 		case c == ')':
-			toks = append(toks, token{tokRParen, ")", startCol, i})
+			toks = append(toks, token{tokRParen, 1, startCol, i})
 			adv(1)
 		case c == '$':
 			end := strings.IndexByte(src[i:], '}')
 			if !strings.HasPrefix(src[i:], "${") || end < 0 {
-				return nil, &lexError{fmt.Sprintf("Invalid operand format '%s'", src[i:]), startCol}
+				return nil, &lexError{fmt.Sprintf("Invalid operand format '%s'", clip(src[i:])), startCol}
 			}
 			ref := src[i : i+end+1]
 			if !isBinding(ref) {
-				return nil, &lexError{fmt.Sprintf("Invalid operand format '%s'", ref), startCol}
+				return nil, &lexError{fmt.Sprintf("Invalid operand format '%s'", clip(ref)), startCol}
 			}
-			toks = append(toks, token{tokRef, ref, startCol, i})
+			toks = append(toks, token{tokRef, int32(len(ref)), startCol, i})
 			adv(end + 1)
 		case c == '\'' || (c == '"' && !cond):
 			j := i + 1
@@ -98,7 +105,7 @@ func tokenize(src string, cond bool) ([]token, *lexError) {
 			if j >= len(src) {
 				return nil, &lexError{"Missing closing quote for string", startCol}
 			}
-			toks = append(toks, token{tokString, src[i : j+1], startCol, i})
+			toks = append(toks, token{tokString, int32(len(src[i : j+1])), startCol, i})
 			adv(j + 1 - i)
 		case c >= '0' && c <= '9', cond && c == '-':
 			j := i
@@ -114,7 +121,7 @@ func tokenize(src string, cond bool) ([]token, *lexError) {
 			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || (!cond && src[j] == '.')) {
 				j++
 			}
-			toks = append(toks, token{tokNumber, src[i:j], startCol, i})
+			toks = append(toks, token{tokNumber, int32(len(src[i:j])), startCol, i})
 			adv(j - i)
 		case c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z'):
 			j := i
@@ -124,14 +131,14 @@ func tokenize(src string, cond bool) ([]token, *lexError) {
 			word := src[i:j]
 			switch word {
 			case "true", "false":
-				toks = append(toks, token{tokBool, word, startCol, i})
+				toks = append(toks, token{tokBool, int32(len(word)), startCol, i})
 			case "null":
-				toks = append(toks, token{tokNull, word, startCol, i})
+				toks = append(toks, token{tokNull, int32(len(word)), startCol, i})
 			default:
 				if cond {
 					return nil, &lexError{fmt.Sprintf("Invalid literal '%s'", word), startCol}
 				}
-				toks = append(toks, token{tokIdent, word, startCol, i})
+				toks = append(toks, token{tokIdent, int32(len(word)), startCol, i})
 			}
 			adv(j - i)
 		default:
@@ -161,7 +168,7 @@ func tokenize(src string, cond bool) ([]token, *lexError) {
 			if !cond && (op == "==" || op == "!=") && strings.HasPrefix(src[i+2:], "=") {
 				return nil, &lexError{fmt.Sprintf("Unexpected character '%c'", '='), col + 2}
 			}
-			toks = append(toks, token{tokOp, op, startCol, i})
+			toks = append(toks, token{tokOp, int32(len(op)), startCol, i})
 			adv(len(op))
 		}
 	}
@@ -172,6 +179,7 @@ func tokenize(src string, cond bool) ([]token, *lexError) {
 type exprParser struct {
 	a     *analyzer
 	si    int
+	src   string
 	toks  []token
 	i     int
 	depth int
@@ -238,7 +246,7 @@ func (p *exprParser) binary(minPrec int) string {
 		t := p.peek()
 		prec := 0
 		if t.kind == tokOp {
-			prec = binaryPrec(t.text)
+			prec = binaryPrec(t.str(p.src))
 		}
 		if prec == 0 || prec < minPrec {
 			return left
@@ -248,7 +256,7 @@ func (p *exprParser) binary(minPrec int) string {
 		if p.err != "" {
 			return ""
 		}
-		left = p.combine(t.text, left, right)
+		left = p.combine(t.str(p.src), left, right)
 	}
 	return left
 }
@@ -281,7 +289,7 @@ func (p *exprParser) combine(op, left, right string) string {
 
 func (p *exprParser) unary() string {
 	t := p.peek()
-	if t.kind == tokOp && (t.text == "!" || t.text == "-" || t.text == "+") {
+	if t.kind == tokOp && (t.str(p.src) == "!" || t.str(p.src) == "-" || t.str(p.src) == "+") {
 		if p.depth++; p.depth > maxExprDepth {
 			return p.fail(msgTooDeep)
 		}
@@ -291,14 +299,14 @@ func (p *exprParser) unary() string {
 		if p.err != "" {
 			return ""
 		}
-		if t.text == "!" {
+		if t.str(p.src) == "!" {
 			if x != "boolean" {
 				return p.fail("Operation '!' can only be used before booleans.")
 			}
 			return "boolean"
 		}
 		if !isNum(x) {
-			return p.fail(fmt.Sprintf("Operation '%s' can only be used before numbers.", t.text))
+			return p.fail(fmt.Sprintf("Operation '%s' can only be used before numbers.", t.str(p.src)))
 		}
 		return "number"
 	}
@@ -318,14 +326,14 @@ func (p *exprParser) primary() string {
 	case tokNull:
 		return p.fail("The keyword 'null' is reserved, please use another expression instead.")
 	case tokIdent:
-		return p.fail(fmt.Sprintf("The following property '%s' does not exist in the screen data model.", t.text))
+		return p.fail(fmt.Sprintf("The following property '%s' does not exist in the screen data model.", t.str(p.src)))
 	case tokRef:
-		typ, msg := p.a.refType(p.si, t.text)
+		typ, msg := p.a.refType(p.si, t.str(p.src))
 		if msg != "" {
 			return p.fail(msg)
 		}
 		if typ == "" {
-			return p.fail(fmt.Sprintf("The reference '%s' holds no value.", t.text))
+			return p.fail(fmt.Sprintf("The reference '%s' holds no value.", t.str(p.src)))
 		}
 		return typ
 	case tokLParen:
@@ -345,7 +353,7 @@ func (p *exprParser) primary() string {
 	case tokEOF:
 		return p.fail("Expected an expression.")
 	}
-	return p.fail(fmt.Sprintf("Unexpected '%s' at character %d.", t.text, t.col))
+	return p.fail(fmt.Sprintf("Unexpected '%s' at character %d.", t.str(p.src), t.col))
 }
 
 // evalExpression returns the type of nested expression s (with its
@@ -359,10 +367,10 @@ func (a *analyzer) evalExpression(si int, s string) (string, string) {
 		}
 		return "", fmt.Sprintf("%s at character %d.", lerr.msg, lerr.col)
 	}
-	p := exprParser{a: a, si: si, toks: toks}
+	p := exprParser{a: a, si: si, src: body, toks: toks}
 	typ := p.compound()
 	if p.err == "" && p.i < len(toks) {
-		p.fail(fmt.Sprintf("Unexpected '%s' at character %d.", toks[p.i].text, toks[p.i].col))
+		p.fail(fmt.Sprintf("Unexpected '%s' at character %d.", toks[p.i].str(p.src), toks[p.i].col))
 	}
 	if p.err != "" {
 		return "", p.err
@@ -378,7 +386,7 @@ func (a *analyzer) checkExpression(r *refInfo, want uint8) {
 		msg = fmt.Sprintf("The expression return type is '%s' which does not match the schema for the property.", typ)
 	}
 	if msg != "" {
-		a.report(r.node, CodeInvalidPropertyValue, fmt.Sprintf("Error while parsing dynamic expression %q. %s", s, msg))
+		a.report(r.node, CodeInvalidPropertyValue, fmt.Sprintf("Error while parsing dynamic expression %q. %s", clip(s), msg))
 	}
 }
 
@@ -414,17 +422,17 @@ type condParser struct {
 	hasRef bool
 }
 
-// text is the source text of operand x.
+// text is the source text of operand x, for messages (clipped when long).
 func (p *condParser) text(x operand) string {
 	if x.quoted {
-		return p.src[x.start+1 : x.end-1]
+		return clip(p.src[x.start+1 : x.end-1])
 	}
-	return p.src[x.start:x.end]
+	return clip(p.src[x.start:x.end])
 }
 
 // span returns an operand for token t.
 func span(t token, typ string, literal bool) operand {
-	return operand{typ: typ, literal: literal, start: t.off, end: t.off + len(t.text), col: t.col}
+	return operand{typ: typ, literal: literal, start: t.off, end: t.off + int(t.n), col: t.col}
 }
 
 func (p *condParser) fail(msg string, col int) operand {
@@ -462,18 +470,18 @@ func (p *condParser) binary(minPrec int) operand {
 			return left
 		case tokOp:
 		default:
-			return p.fail(fmt.Sprintf("Missing operator between '%s' and '%s'", p.text(left), t.text), -1)
+			return p.fail(fmt.Sprintf("Missing operator between '%s' and '%s'", p.text(left), t.str(p.src)), -1)
 		}
-		prec := condPrec(t.text)
+		prec := condPrec(t.str(p.src))
 		if prec == 0 {
-			return p.fail(fmt.Sprintf("Wrong positioning of operator '%s'. It cannot be used after '%s'", t.text, p.text(left)), t.col)
+			return p.fail(fmt.Sprintf("Wrong positioning of operator '%s'. It cannot be used after '%s'", t.str(p.src), p.text(left)), t.col)
 		}
 		if prec < minPrec {
 			return left
 		}
 		p.i++
-		if !p.accepts(t.text, left.typ) {
-			return p.fail(fmt.Sprintf("Wrong positioning of operator '%s'. It cannot be used after '%s'", t.text, p.text(left)), t.col)
+		if !p.accepts(t.str(p.src), left.typ) {
+			return p.fail(fmt.Sprintf("Wrong positioning of operator '%s'. It cannot be used after '%s'", t.str(p.src), p.text(left)), t.col)
 		}
 		right := p.binary(prec + 1)
 		if p.msg != "" {
@@ -482,14 +490,14 @@ func (p *condParser) binary(minPrec int) operand {
 		if left.literal && right.literal {
 			return p.fail("An operator cannot not have literals on both sides. Found invalid syntax", right.col)
 		}
-		switch t.text {
+		switch t.str(p.src) {
 		case "==", "!=":
 			if left.typ != right.typ {
 				return p.fail(fmt.Sprintf("Type mismatch in an equality operation between '%s' and '%s'", p.text(left), p.text(right)), right.col)
 			}
 		default:
-			if !p.accepts(t.text, right.typ) {
-				return p.fail(fmt.Sprintf("Wrong positioning of operand '%s'. It cannot be used after '%s'", p.text(right), t.text), right.col)
+			if !p.accepts(t.str(p.src), right.typ) {
+				return p.fail(fmt.Sprintf("Wrong positioning of operand '%s'. It cannot be used after '%s'", p.text(right), t.str(p.src)), right.col)
 			}
 		}
 		left = operand{typ: "boolean", start: left.start, end: right.end, col: left.col, ops: true}
@@ -510,7 +518,7 @@ func (p *condParser) accepts(op, typ string) bool {
 
 func (p *condParser) unary() operand {
 	t := p.peek()
-	if t.kind == tokOp && t.text == "!" {
+	if t.kind == tokOp && t.str(p.src) == "!" {
 		if p.depth++; p.depth > maxExprDepth {
 			return p.fail(msgTooDeep, -1)
 		}
@@ -559,14 +567,14 @@ func (p *condParser) primary() operand {
 		p.i++
 		return x
 	case tokOp:
-		return p.fail(fmt.Sprintf("Wrong positioning of operator '%s'", t.text), t.col)
+		return p.fail(fmt.Sprintf("Wrong positioning of operator '%s'", t.str(p.src)), t.col)
 	}
-	return p.fail(fmt.Sprintf("Invalid literal '%s'", t.text), t.col)
+	return p.fail(fmt.Sprintf("Invalid literal '%s'", t.str(p.src)), t.col)
 }
 
 // ref resolves a reference operand of a condition.
 func (p *condParser) ref(t token) operand {
-	screen, store, key, _ := splitBinding(t.text, false)
+	screen, store, key, _ := splitBinding(t.str(p.src), false)
 	target := p.a.refTarget(p.si, screen)
 	cur := p.a.screens[p.si].id
 	missing := func() operand {
@@ -574,7 +582,7 @@ func (p *condParser) ref(t token) operand {
 			return p.fail(fmt.Sprintf("Global dynamic data '%s' does not exist on screen '%s' but is used on screen '%s'.", key, screen, cur), -1)
 		}
 		if store == "form" {
-			return p.fail(fmt.Sprintf("Missing Form component %s for screen '%s'.", t.text, cur), -1)
+			return p.fail(fmt.Sprintf("Missing Form component %s for screen '%s'.", t.str(p.src), cur), -1)
 		}
 		return p.fail(fmt.Sprintf("Missing dynamic data '%s' in the data model for screen %s.", key, cur), -1)
 	}
@@ -600,7 +608,7 @@ func (p *condParser) ref(t token) operand {
 		typ = "number"
 	}
 	if typ != "boolean" && typ != "number" && typ != "string" {
-		return p.fail(fmt.Sprintf("Operand '%s' with type '%s' is not supported.", t.text, typ), -1)
+		return p.fail(fmt.Sprintf("Operand '%s' with type '%s' is not supported.", t.str(p.src), typ), -1)
 	}
 	return span(t, typ, false)
 }
@@ -654,13 +662,13 @@ func (a *analyzer) conditionError(si int, s string) (string, int) {
 		return "Missing closing parenthesis.", -1
 	}
 	if last := toks[len(toks)-1]; last.kind == tokOp {
-		return fmt.Sprintf("Missing operand after last operator '%s'.", last.text), -1
+		return fmt.Sprintf("Missing operand after last operator '%s'.", last.str(s)), -1
 	}
 	p := condParser{a: a, si: si, src: s, toks: toks}
 	x := p.binary(1)
 	if p.msg == "" && p.i < len(toks) {
 		t := toks[p.i]
-		p.fail(fmt.Sprintf("Missing operator between '%s' and '%s'", p.text(x), t.text), -1)
+		p.fail(fmt.Sprintf("Missing operator between '%s' and '%s'", p.text(x), t.str(p.src)), -1)
 	}
 	if p.msg != "" {
 		return p.msg, p.col

@@ -1,6 +1,7 @@
 package flowjson
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
@@ -172,23 +173,78 @@ type Result struct {
 
 // Analyze parses data as Flow JSON, checks it and reports what it found.
 // It never panics; a document that is not JSON gives exactly one
-// INVALID_FLOW_JSON error.
+// INVALID_FLOW_JSON error. Its time and memory are linear in len(data).
 func Analyze(data []byte) Result {
-	t, serr := parse(data)
+	res, _ := AnalyzeContext(context.Background(), data)
+	return res
+}
+
+// AnalyzeContext is Analyze that stops soon after ctx is done, returning the
+// context's error (and an empty Result) instead of finishing the work.
+func AnalyzeContext(ctx context.Context, data []byte) (res Result, err error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	stop := stopper{ctx: ctx}
+	if ctx.Done() == nil {
+		stop.ctx = nil // a context that is never done needs no looking at
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(canceled)
+			if !ok {
+				panic(r)
+			}
+			res, err = Result{}, c.err
+		}
+	}()
+	t, serr := parse(data, stop)
 	if serr != nil {
 		pos := newPositioner(data)
-		return Result{Errors: []ValidationError{pos.syntaxError(serr)}}
+		return Result{Errors: []ValidationError{pos.syntaxError(serr)}}, nil
 	}
 	a := analyzer{t: t}
 	a.run()
 	a.res.UsesEndpoint = a.res.UsesEndpoint || t.hasDataExchangeAction()
 	a.res.Errors = a.validationErrors()
-	return a.res
+	return a.res, nil
 }
 
 // Validate returns the errors Analyze finds in data.
 func Validate(data []byte) []ValidationError {
 	return Analyze(data).Errors
+}
+
+// ValidateContext returns the errors AnalyzeContext finds in data.
+func ValidateContext(ctx context.Context, data []byte) ([]ValidationError, error) {
+	res, err := AnalyzeContext(ctx, data)
+	return res.Errors, err
+}
+
+// stopper lets every pass over the document stop when the context is done:
+// each step of a walk counts, and every stopEvery steps the context is asked.
+type stopper struct {
+	ctx   context.Context // nil when it can never be done
+	steps int
+}
+
+// stopEvery is how many steps pass between looks at the context: a few
+// microseconds of work, so a canceled analysis stops within milliseconds.
+const stopEvery = 1 << 12
+
+// canceled carries the context's error out of a stopped walk to AnalyzeContext.
+type canceled struct{ err error }
+
+// step counts one unit of work and stops the analysis if the context is done.
+func (s *stopper) step() {
+	if s.ctx == nil {
+		return
+	}
+	if s.steps++; s.steps%stopEvery == 0 {
+		if err := s.ctx.Err(); err != nil {
+			panic(canceled{err})
+		}
+	}
 }
 
 // sortFindings orders findings by position: offsets order like (line,

@@ -1,6 +1,7 @@
 package flowjson
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"unicode"
@@ -27,20 +28,29 @@ type parser struct {
 	pos   int
 	nodes []node
 	err   *syntaxError
+	stop  stopper
 }
 
 // parse builds the tree of src, or says why src is not JSON.
-func parse(src []byte) (*tree, *syntaxError) {
+func parse(src []byte, stop stopper) (*tree, *syntaxError) {
 	if len(src) > math.MaxInt32 {
 		return nil, &syntaxError{what: fmt.Sprintf("Document larger than %d bytes", math.MaxInt32), hint: "Meta accepts at most 10 MB.", opened: -1}
 	}
-	// Pretty-printed flows hold about one node per 10 bytes; a close first
-	// guess avoids most regrowth without overcommitting.
-	p := parser{src: src, nodes: make([]node, 0, len(src)/10+8)}
+	p := parser{src: src, nodes: make([]node, 0, maxNodes(src)), stop: stop}
 	if !p.document() {
 		return nil, p.err
 	}
-	return &tree{src: src, nodes: p.nodes}, nil
+	return &tree{src: src, nodes: p.nodes, stop: p.stop}, nil
+}
+
+// maxNodes bounds the nodes of src from above, so the node slice is allocated
+// once: every value or key but the first follows one of , : [ { (or is
+// inside a string that holds one), and each node takes at least two bytes
+// but the last. Counting those bytes runs at memory speed.
+func maxNodes(src []byte) int {
+	n := 1 + bytes.Count(src, []byte{','}) + bytes.Count(src, []byte{':'}) +
+		bytes.Count(src, []byte{'['}) + bytes.Count(src, []byte{'{'})
+	return min(n, len(src)/2+1)
 }
 
 func (p *parser) document() bool {
@@ -73,6 +83,7 @@ func (p *parser) skipSpace() {
 // push appends a scalar node spanning [start, end).
 func (p *parser) push(k kind, start, end int, escaped bool) {
 	n := int32(len(p.nodes))
+	p.stop.step()
 	p.nodes = append(p.nodes, node{start: int32(start), end: int32(end), next: n + 1, kind: k, escaped: escaped})
 }
 

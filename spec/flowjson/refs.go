@@ -77,12 +77,39 @@ type dataLookup struct {
 	missing bool   // the top-level field is not declared
 	inArray string // the segment that sits in an array schema
 	absent  string // the nested segment that is not declared
-	path    string // "screens[i].data.a.properties.b"
+	screen  int
+	key     string
 }
 
-// lookupData resolves dotted key against the data model of screen si.
+// path names the schema of a key that was found: "screens[i].data.a.properties.b". It is built only for
+// messages, as building it for every reference would cost the square of a deep key's length.
+func (l dataLookup) path() string {
+	return "screens[" + strconv.Itoa(l.screen) + "].data." + strings.ReplaceAll(l.key, ".", ".properties.")
+}
+
+// dataKey names one lookupData question.
+type dataKey struct {
+	screen int
+	key    string
+}
+
+// lookupData resolves dotted key against the data model of screen si. Answers
+// are remembered: a document may repeat one deep reference a million times.
 func (a *analyzer) lookupData(si int, key string) dataLookup {
-	out := dataLookup{schema: -1}
+	if l, ok := a.looked[dataKey{si, key}]; ok {
+		return l
+	}
+	l := a.resolveData(si, key)
+	if a.looked == nil {
+		a.looked = map[dataKey]dataLookup{}
+	}
+	a.looked[dataKey{si, key}] = l
+	return l
+}
+
+// resolveData walks dotted key down the data model of screen si.
+func (a *analyzer) resolveData(si int, key string) dataLookup {
+	out := dataLookup{schema: -1, screen: si, key: key}
 	data := a.screens[si].data
 	first, rest, _ := strings.Cut(key, ".")
 	if data < 0 {
@@ -94,7 +121,6 @@ func (a *analyzer) lookupData(si int, key string) dataLookup {
 		out.missing = true
 		return out
 	}
-	out.path = "screens[" + strconv.Itoa(si) + "].data." + first
 	for rest != "" {
 		var seg string
 		seg, rest, _ = strings.Cut(rest, ".")
@@ -114,7 +140,6 @@ func (a *analyzer) lookupData(si int, key string) dataLookup {
 				return out
 			}
 			schema = next
-			out.path += ".properties." + seg
 		default:
 			out.missing = true
 			return out
@@ -269,9 +294,9 @@ func (a *analyzer) checkBinding(r *refInfo, s string) {
 	if typeBit(typ)&want == 0 {
 		desc, single := describeTypes(want)
 		if single {
-			a.report(r.node, CodeInvalidScreenDynamicData, fmt.Sprintf("Expected '%s' to be of type %s.", look.path, desc))
+			a.report(r.node, CodeInvalidScreenDynamicData, fmt.Sprintf("Expected '%s' to be of type %s.", look.path(), desc))
 		} else {
-			a.report(r.node, CodeInvalidScreenDynamicData, fmt.Sprintf("Expected '%s' to be of one of these types: %s.", look.path, desc))
+			a.report(r.node, CodeInvalidScreenDynamicData, fmt.Sprintf("Expected '%s' to be of one of these types: %s.", look.path(), desc))
 		}
 		return
 	}

@@ -16,11 +16,11 @@ func (a *analyzer) checkScreen(node int) {
 	layout, successKey := -1, -1
 	for k, v := range a.t.members(node) {
 		name := a.t.view(k)
-		shadowed := a.t.laterDuplicate(node, k)
+		// laterDuplicate is asked only of the keys a screen has: unknown keys need no index.
 		switch name {
 		case "id":
 			hasID = true
-			if !shadowed {
+			if !a.t.laterDuplicate(node, k) {
 				s.idNode = v
 				a.checkScreenID(v)
 				if a.t.kind(v) == kindString && isScreenID(a.t.view(v)) {
@@ -28,11 +28,11 @@ func (a *analyzer) checkScreen(node int) {
 				}
 			}
 		case "title":
-			if !shadowed {
+			if !a.t.laterDuplicate(node, k) {
 				a.checkTitle(si, v)
 			}
 		case "terminal":
-			if shadowed {
+			if a.t.laterDuplicate(node, k) {
 				continue
 			}
 			s.terminalKey = k
@@ -45,7 +45,7 @@ func (a *analyzer) checkScreen(node int) {
 				a.report(k, CodeInvalidPropertyKey, "Property 'success' cannot be specified at screen: it requires Flow JSON version 3.1 or later.")
 				continue
 			}
-			if shadowed {
+			if a.t.laterDuplicate(node, k) {
 				continue
 			}
 			successKey = k
@@ -55,7 +55,7 @@ func (a *analyzer) checkScreen(node int) {
 			}
 			s.success = v
 		case "refresh_on_back":
-			if shadowed {
+			if a.t.laterDuplicate(node, k) {
 				continue
 			}
 			if kd := a.t.kind(v); kd != kindTrue && kd != kindFalse {
@@ -64,7 +64,7 @@ func (a *analyzer) checkScreen(node int) {
 			}
 			s.refresh = v
 		case "data":
-			if shadowed {
+			if a.t.laterDuplicate(node, k) {
 				continue
 			}
 			if a.t.kind(v) != kindObject {
@@ -79,16 +79,18 @@ func (a *analyzer) checkScreen(node int) {
 				a.report(k, CodeInvalidPropertyKey, "Property 'sensitive' cannot be specified at screen: it requires Flow JSON version 5.1 or later.")
 				continue
 			}
-			if !shadowed && a.checkStringArray(v, "sensitive", true) {
+			if !a.t.laterDuplicate(node, k) && a.checkStringArray(v, "sensitive", true) {
 				s.sensitive = v
 			}
 		case "layout":
 			hasLayout = true
-			if !shadowed {
+			if !a.t.laterDuplicate(node, k) {
 				layout = v
 			}
 		default:
-			a.reportP(k, CodeInvalidPropertyKey, fmt.Sprintf("Property %s cannot be specified at %s.", quoteValue(name), pathMark), node)
+			if !a.past(k) { // past maxErrors: the message would be dropped, so do not build it
+				a.reportP(k, CodeInvalidPropertyKey, fmt.Sprintf("Property %s cannot be specified at %s.", quoteValue(name), pathMark), node)
+			}
 		}
 	}
 	if !hasID {

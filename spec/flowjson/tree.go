@@ -49,12 +49,23 @@ type node struct {
 	next       int32 // index of the first node after this one's subtree
 	kind       kind
 	escaped    bool // a string or key that contains backslash escapes
+	shadowed   bool // a key that a later key of its object repeats (set by markDuplicates)
 }
 
 // tree is a parsed document; node 0 is the top-level value.
 type tree struct {
 	src   []byte
 	nodes []node
+	dups  map[int]*dupIndex // for objects of more than smallObject members (see laterDuplicate)
+	stop  stopper
+}
+
+// dupIndex answers laterDuplicate for one large object: the last key node of
+// each name asked about, until so many names are asked that marking every
+// key's shadowed flag at once is cheaper.
+type dupIndex struct {
+	last   map[string]int
+	marked bool
 }
 
 const root = 0
@@ -67,6 +78,7 @@ func (t *tree) members(obj int) iter.Seq2[int, int] {
 	return func(yield func(key, val int) bool) {
 		end := int(t.nodes[obj].next)
 		for k := obj + 1; k < end; k = int(t.nodes[k+1].next) {
+			t.stop.step()
 			if !yield(k, k+1) {
 				return
 			}
@@ -79,6 +91,7 @@ func (t *tree) elements(arr int) iter.Seq2[int, int] {
 	return func(yield func(idx, val int) bool) {
 		end := int(t.nodes[arr].next)
 		for i, v := 0, arr+1; v < end; i, v = i+1, int(t.nodes[v].next) {
+			t.stop.step()
 			if !yield(i, v) {
 				return
 			}
@@ -174,17 +187,79 @@ func (t *tree) count(i int) int {
 	return n
 }
 
+// smallObject is the member count up to which laterDuplicate compares names
+// directly; askedNames is how many names of a larger object it looks up one
+// scan each before it indexes them all.
+const (
+	smallObject = 8
+	askedNames  = 16
+)
+
 // laterDuplicate reports whether object obj has another member named like key
 // k after it: the earlier occurrence is then shadowed (the last one wins).
+// Asked about every key of an object, it costs time linear in the object's
+// size: small objects are scanned, large ones indexed.
 func (t *tree) laterDuplicate(obj, k int) bool {
-	name := t.view(k)
 	end := int(t.nodes[obj].next)
-	for j := int(t.nodes[k+1].next); j < end; j = int(t.nodes[j+1].next) {
+	idx := t.dups[obj]
+	if idx == nil {
+		n := 0
+		for j := obj + 1; j < end && n <= smallObject; j = int(t.nodes[j+1].next) {
+			n++
+		}
+		if n <= smallObject {
+			name := t.view(k)
+			for j := int(t.nodes[k+1].next); j < end; j = int(t.nodes[j+1].next) {
+				if t.view(j) == name {
+					return true
+				}
+			}
+			return false
+		}
+		if t.dups == nil {
+			t.dups = map[int]*dupIndex{}
+		}
+		idx = &dupIndex{last: map[string]int{}}
+		t.dups[obj] = idx
+	}
+	if idx.marked {
+		return t.nodes[k].shadowed
+	}
+	name := t.view(k)
+	if last, ok := idx.last[name]; ok {
+		return last > k
+	}
+	if len(idx.last) >= askedNames {
+		t.markDuplicates(obj)
+		idx.marked = true
+		return t.nodes[k].shadowed
+	}
+	last := k
+	for j := obj + 1; j < end; j = int(t.nodes[j+1].next) {
 		if t.view(j) == name {
-			return true
+			last = j
 		}
 	}
-	return false
+	idx.last[name] = last
+	return last > k
+}
+
+// markDuplicates sets the shadowed flag of every key of object obj that a
+// later key repeats.
+func (t *tree) markDuplicates(obj int) {
+	var keys []int
+	for k := range t.members(obj) {
+		keys = append(keys, k)
+	}
+	seen := make(map[string]struct{}, len(keys))
+	for i := len(keys) - 1; i >= 0; i-- {
+		name := t.view(keys[i])
+		if _, dup := seen[name]; dup {
+			t.nodes[keys[i]].shadowed = true
+			continue
+		}
+		seen[name] = struct{}{}
+	}
 }
 
 // textEquals reports whether string or key node i decodes to s, without

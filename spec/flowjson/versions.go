@@ -74,15 +74,6 @@ func versionNumber(v string) (int, bool) {
 	return major*100 + minor, true
 }
 
-// knownVersion returns the number of v when v is one of Versions, else 0.
-func knownVersion(v string) int {
-	if !IsKnownVersion(v) {
-		return 0
-	}
-	n, _ := versionNumber(v)
-	return n
-}
-
 // versionString formats a version number as MAJOR.MINOR.
 func versionString(n int) string {
 	return strconv.Itoa(n/100) + "." + strconv.Itoa(n%100)
