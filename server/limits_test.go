@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/waflows/waflows/server"
+	"github.com/waflows/waflows/spec/flowjson"
 )
 
 // stalledUpload opens a connection that declares a 10 MB upload, sends its first bytes and stops.
@@ -140,5 +141,34 @@ func TestLargeJSONBodiesAllocateLittle(t *testing.T) {
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*uint64(len(body)) {
 			t.Errorf("%s: a %d MB body allocated %d MB", name, len(body)>>20, alloc>>20)
 		}
+	}
+}
+
+// TestValidationErrorsBounded: an upload made of nothing but long faults stores and returns a bounded
+// list of validation errors, so a list page of many such flows stays small.
+func TestValidationErrorsBounded(t *testing.T) {
+	e := MustOpenServer(t)
+	long := strings.Repeat("x", 9800)
+	var b strings.Builder
+	b.WriteString(`{"version":"7.3","screens":[{"id":"ONLY","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}`)
+	for i := 0; b.Len() < 1<<20; i++ {
+		fmt.Fprintf(&b, `,"%s%d":0`, long, i)
+	}
+	b.WriteString(`}]}`)
+	const flows = 10
+	for i := range flows {
+		id := e.createFlow(tokenA, waba1, fmt.Sprintf("Faulty %d", i))
+		res := e.upload(tokenA, id, []byte(b.String()))
+		if res.Status != 200 || len(res.Body) > flowjson.MaxErrorsSize+64 {
+			t.Fatalf("upload: %d, %d bytes", res.Status, len(res.Body))
+		}
+		verrs := res.JSON(t)["validation_errors"].([]any)
+		if last := verrs[len(verrs)-1].(map[string]any); last["error"] != flowjson.CodeTooManyErrors {
+			t.Fatalf("the list does not say it was cut: %v", last)
+		}
+	}
+	page := e.get("/"+waba1+"/flows?limit=100", tokenA)
+	if page.Status != 200 || len(page.Body) > flows*(flowjson.MaxErrorsSize+1024) {
+		t.Fatalf("a page of %d such flows is %d bytes", flows, len(page.Body))
 	}
 }

@@ -9,10 +9,27 @@ import (
 	"unicode/utf8"
 )
 
-// maxErrors bounds the errors of one document. Past it the document is
-// beyond repair by hand, and a hostile one (a 10 MB array of thousands of
-// bad screens) would otherwise cost memory and time in proportion.
-const maxErrors = 1000
+// What Analyze reports of one document is bounded, so that storing and listing
+// the errors of many flows stays cheap whatever was uploaded: a hostile 10 MB
+// document would otherwise give thousands of errors, each repeating kilobytes
+// of its keys. Past MaxErrors a flow is beyond repair by hand anyway; the
+// limits on text keep every message and path readable on one line.
+const (
+	// MaxErrors is the most errors listed for one document, in document
+	// order; when more were found, one more entry (CodeTooManyErrors) says so.
+	MaxErrors = 100
+	// MaxErrorsSize bounds the JSON encoding of the listed errors, in bytes:
+	// 100 errors of typical length fit, and so a list page of 100 flows with
+	// every field stays under 4 MB.
+	MaxErrorsSize = 32 << 10
+	// MaxMessageLength and MaxPointerLength bound one error's message and
+	// path, in characters; a longer one is cut and ends with "…".
+	MaxMessageLength = 500
+	MaxPointerLength = 300
+)
+
+// maxErrors is how many findings the walks keep (see add).
+const maxErrors = MaxErrors
 
 // maxScreens is Meta's limit on the screens of a flow.
 const maxScreens = 100
@@ -50,10 +67,14 @@ type analyzer struct {
 	refs     []refInfo
 	carousel int // ImageCarousel components in the flow
 
-	cut  int                    // with maxErrors findings, the latest start worth keeping
-	ends []int                  // ends[j]: index in comps just past the components inside comps[j]
-	big  map[int]map[string]int // member indexes of large objects (see lookup)
-	ids  map[string]int         // screen id to index in screens
+	cut int // with maxErrors findings, the latest start worth keeping
+	// omitted counts the findings dropped by add (a lower bound: walks stop
+	// at the cut); firstOmitted is the earliest of them.
+	omitted      int
+	firstOmitted finding
+	ends         []int                  // ends[j]: index in comps just past the components inside comps[j]
+	big          map[int]map[string]int // member indexes of large objects (see lookup)
+	ids          map[string]int         // screen id to index in screens
 
 	looked map[dataKey]dataLookup // answers of lookupData
 }
@@ -113,6 +134,7 @@ type refInfo struct {
 // them is dropped, and the list is cut back whenever it doubles.
 func (a *analyzer) add(f finding) {
 	if len(a.found) >= maxErrors && f.start > a.cut {
+		a.omit(f)
 		return
 	}
 	a.found = append(a.found, f)
@@ -123,9 +145,20 @@ func (a *analyzer) add(f finding) {
 		}
 	case n >= 2*maxErrors:
 		sortFindings(a.found)
+		for _, g := range a.found[maxErrors:] {
+			a.omit(g)
+		}
 		a.found = a.found[:maxErrors]
 		a.cut = a.found[maxErrors-1].start
 	}
+}
+
+// omit counts a finding that will not be listed.
+func (a *analyzer) omit(f finding) {
+	if a.omitted == 0 || f.start < a.firstOmitted.start {
+		a.firstOmitted = f
+	}
+	a.omitted++
 }
 
 // past reports whether findings at node i and after it would be dropped:
@@ -442,16 +475,19 @@ const clipLength = 200
 
 // clip cuts s to clipLength characters, marking the cut with "…": messages
 // quote expressions and operands, which a hostile document makes megabytes long.
-func clip(s string) string {
-	if len(s) <= clipLength {
+func clip(s string) string { return clipTo(s, clipLength) }
+
+// clipTo cuts s to at most n characters, the last of them "…" when cut.
+func clipTo(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	n := 0
+	chars := 0
 	for i := range s {
-		if n == clipLength {
+		if chars == n-1 {
 			return s[:i] + "…"
 		}
-		n++
+		chars++
 	}
 	return s
 }

@@ -2,6 +2,8 @@ package flowjson
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -144,6 +146,10 @@ const (
 	// CodeDuplicatePropertyForCondition reports a property given at two levels where only one is allowed
 	// (Meta's spelling: DUPLICATE_PROPETY_FOR_CONDITION).
 	CodeDuplicatePropertyForCondition = "DUPLICATE_PROPETY_FOR_CONDITION"
+
+	// CodeTooManyErrors is not Meta's: it ends a list of errors that was cut at
+	// MaxErrors (or MaxErrorsSize), at the position of the first error left out.
+	CodeTooManyErrors = "TOO_MANY_ERRORS"
 )
 
 // ValidationError mirrors the spec's FlowValidationError object.
@@ -253,28 +259,59 @@ func sortFindings(fs []finding) {
 	slices.SortStableFunc(fs, func(x, y finding) int { return x.start - y.start })
 }
 
-// validationErrors turns the findings into ValidationErrors, in document order.
+// validationErrors turns the findings into ValidationErrors, in document
+// order, within MaxErrors and MaxErrorsSize.
 func (a *analyzer) validationErrors() []ValidationError {
-	errs := make([]ValidationError, 0, len(a.found))
+	errs := make([]ValidationError, 0, min(len(a.found), MaxErrors)+1)
 	if len(a.found) == 0 {
 		return errs
 	}
 	sortFindings(a.found)
-	if len(a.found) > maxErrors {
-		a.found = a.found[:maxErrors]
+	for _, f := range a.found[min(len(a.found), maxErrors):] {
+		a.omit(f)
 	}
+	a.found = a.found[:min(len(a.found), maxErrors)]
 	pos, paths := newPositioner(a.t.src), newPaths(a.t)
-	for _, f := range a.found {
-		msg := f.message
-		if f.pathArg >= 0 {
-			msg = strings.ReplaceAll(msg, pathMark, paths.of(f.pathArg))
-		}
-		e := ValidationError{Error: f.code, ErrorType: f.errorType, Message: msg}
-		e.LineStart, e.ColumnStart, e.LineEnd, e.ColumnEnd = pos.span(f.start, f.end)
-		if p := paths.of(f.at); p != "" {
-			e.Pointers = []string{p}
+	size := 2 // the brackets
+	for i, f := range a.found {
+		e := a.validationError(f, pos, paths)
+		// Room is kept for the closing entry that says the list was cut.
+		if n := encodedSize(e) + 1; size+n > MaxErrorsSize-512 {
+			for _, g := range a.found[i:] {
+				a.omit(g)
+			}
+			break
+		} else {
+			size += n
 		}
 		errs = append(errs, e)
 	}
+	if a.omitted > 0 {
+		e := a.validationError(a.firstOmitted, pos, paths)
+		e.Error, e.ErrorType, e.Pointers = CodeTooManyErrors, ErrorTypeFlowJSON, nil
+		e.Message = fmt.Sprintf("Only the first %d errors are listed; at least %d more were found from here on. Fix these and validate again.", len(errs), a.omitted)
+		errs = append(errs, e)
+	}
 	return errs
+}
+
+// validationError renders one finding, its message and path cut to their limits.
+func (a *analyzer) validationError(f finding, pos *positioner, paths *paths) ValidationError {
+	msg := f.message
+	if f.pathArg >= 0 {
+		msg = strings.ReplaceAll(msg, pathMark, paths.of(f.pathArg))
+	}
+	e := ValidationError{Error: f.code, ErrorType: f.errorType, Message: clipTo(msg, MaxMessageLength)}
+	e.LineStart, e.ColumnStart, e.LineEnd, e.ColumnEnd = pos.span(f.start, f.end)
+	if p := paths.of(f.at); p != "" {
+		e.Pointers = []string{clipTo(p, MaxPointerLength)}
+	}
+	return e
+}
+
+// encodedSize is how many bytes e takes in JSON (at most: encoding/json
+// escapes <, > and & where the server does not).
+func encodedSize(e ValidationError) int {
+	b, _ := json.Marshal(e)
+	return len(b)
 }

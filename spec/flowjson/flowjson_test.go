@@ -1,10 +1,13 @@
 package flowjson_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/waflows/waflows/spec/flowjson"
 )
@@ -124,13 +127,46 @@ func TestNestingLimit(t *testing.T) {
 	}
 }
 
+// TestErrorCap: a document with more errors than MaxErrors lists the first ones in document order, then
+// one TOO_MANY_ERRORS entry at the first error left out; long keys are cut in messages and paths, and
+// the whole list stays under MaxErrorsSize however long the document's texts are.
 func TestErrorCap(t *testing.T) {
 	doc := `{"version":"7.3","screens":[` + strings.Repeat(`1,`, 1500) + `1],"zz":0}`
 	errs := flowjson.Validate([]byte(doc))
-	if len(errs) != 1000 {
-		t.Fatalf("got %d errors, want 1000", len(errs))
+	if len(errs) != flowjson.MaxErrors+1 {
+		t.Fatalf("got %d errors, want %d and the closing entry", len(errs), flowjson.MaxErrors)
 	}
-	if first, last := errs[0].Pointers[0], errs[999].Pointers[0]; first != "screens[0]" || last != "screens[999]" {
-		t.Errorf("errors run from %s to %s, want screens[0] to screens[999]", first, last)
+	if first, last := errs[0].Pointers[0], errs[flowjson.MaxErrors-1].Pointers[0]; first != "screens[0]" || last != "screens[99]" {
+		t.Errorf("errors run from %s to %s, want screens[0] to screens[99]", first, last)
+	}
+	more := errs[flowjson.MaxErrors]
+	if more.Error != flowjson.CodeTooManyErrors || more.ColumnStart != errs[flowjson.MaxErrors-1].ColumnStart+2 ||
+		!strings.Contains(more.Message, "Only the first 100 errors are listed") || len(more.Pointers) != 0 {
+		t.Errorf("closing entry: %+v", more)
+	}
+
+	// Keys of 9,800 characters: every error would repeat one twice.
+	long := strings.Repeat("x", 9800)
+	var b strings.Builder
+	b.WriteString(`{"version":"7.3","screens":[{"id":"ONLY","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}`)
+	for i := 0; b.Len() < 9<<20; i++ {
+		fmt.Fprintf(&b, `,"%s%d":0`, long, i)
+	}
+	b.WriteString(`}]}`)
+	errs = flowjson.Validate([]byte(b.String()))
+	raw, _ := json.Marshal(errs)
+	if len(raw) > flowjson.MaxErrorsSize {
+		t.Fatalf("errors of long keys take %d bytes, over %d", len(raw), flowjson.MaxErrorsSize)
+	}
+	if len(errs) < 20 || errs[len(errs)-1].Error != flowjson.CodeTooManyErrors {
+		t.Fatalf("got %d errors ending with %s, want dozens and a closing entry", len(errs), errs[len(errs)-1].Error)
+	}
+	for _, e := range errs[:len(errs)-1] {
+		if n := utf8.RuneCountInString(e.Message); n > flowjson.MaxMessageLength {
+			t.Fatalf("message of %d characters", n)
+		}
+		if p := e.Pointers[0]; utf8.RuneCountInString(p) > flowjson.MaxPointerLength || !strings.HasPrefix(p, "screens[0].xxx") || !strings.HasSuffix(p, "…") {
+			t.Fatalf("pointer %.80q…", p)
+		}
 	}
 }

@@ -293,6 +293,9 @@ func newPaths(t *tree) *paths {
 	return p
 }
 
+// keyInPath is how many characters of a key a path repeats.
+const keyInPath = 60
+
 // of returns the dotted path of node i, e.g. "screens[0].layout.children[2]";
 // a key has the path of its value, and the root the empty path.
 func (p *paths) of(i int) string {
@@ -315,7 +318,7 @@ func (p *paths) of(i int) string {
 		if p.t.kind(n) != kindKey {
 			n-- // a member's value directly follows its key
 		}
-		b.WriteString(p.t.text(n))
+		b.WriteString(clipTo(p.t.text(n), keyInPath))
 	}
 	return b.String()
 }
