@@ -143,6 +143,7 @@ func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
 	}
 	e := &env{tb: tb, backend: o.backend, storage: o.storage, Clock: &clock{t: time.Now().UTC()}}
 	ts := httptest.NewUnstartedServer(nil)
+	ts.Listener = server.WrapListener(ts.Listener, 0)
 	e.Root = "http://" + ts.Listener.Addr().String()
 	e.Base = e.Root + server.APIPrefix
 	instances := 1

@@ -133,6 +133,7 @@ func (s *Server) routes() {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	})
 	e.GET(assetPath, s.downloadAsset)
+	e.GET(refusedPath, s.refusedRequest)
 	g := e.Group(APIPrefix, s.authenticate, s.limitLargeBodies)
 	gen.RegisterHandlersWithOptions(g, s, gen.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
 	s.echo = e

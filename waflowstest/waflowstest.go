@@ -103,6 +103,7 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.http = httptest.NewUnstartedServer(nil) // listens already; serves once started
+	s.http.Listener = server.WrapListener(s.http.Listener, 0)
 	srv, err := server.New(ctx, server.Config{Store: s.store, Access: access, PublicURL: "http://" + s.http.Listener.Addr().String()})
 	if err != nil {
 		s.Close()
