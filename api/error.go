@@ -27,6 +27,9 @@ const (
 	EDEPRECATE ErrorCode = "deprecate_refused"
 	// EDELETE: the flow cannot be deleted in its state (Graph code 139004).
 	EDELETE ErrorCode = "delete_refused"
+	// EUNAVAILABLE: the store cannot serve for now (its database file is gone); retrying later, after an
+	// operator has acted, may succeed (Graph code 2, HTTP 503, is_transient).
+	EUNAVAILABLE ErrorCode = "unavailable"
 	// EINTERNAL: anything else; its text is never shown to a caller.
 	EINTERNAL ErrorCode = "internal"
 )

@@ -36,6 +36,8 @@ type FlowStore interface {
 	Asset(ctx context.Context, id string) ([]byte, error)
 	// DeleteFlow removes a flow and its JSON after check approves it, in one transaction.
 	DeleteFlow(ctx context.Context, id string, check func(*Flow) error) error
+	// Health reports whether the store can serve reads and writes; EUNAVAILABLE (or another error) when not.
+	Health(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
 }

@@ -34,6 +34,7 @@ var graphErrors = map[api.ErrorCode]graphShape{
 	api.EPUBLISH:      {http.StatusBadRequest, 139002, 0, "OAuthException", "Flow publishing failed", false},
 	api.EDEPRECATE:    {http.StatusBadRequest, 139003, 0, "OAuthException", "Flow deprecation failed", false},
 	api.EDELETE:       {http.StatusBadRequest, 139004, 0, "OAuthException", "Flow deletion failed", false},
+	api.EUNAVAILABLE:  {http.StatusServiceUnavailable, 2, 0, "OAuthException", "", true},
 	api.EINTERNAL:     {http.StatusInternalServerError, 1, 0, "OAuthException", "", false},
 	// Outside the domain: signed download URLs, unknown paths and the large-body limit (limits.go).
 	eForbidden:   {http.StatusForbidden, 10, 0, "OAuthException", "", false},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -170,5 +171,31 @@ func TestValidationErrorsBounded(t *testing.T) {
 	page := e.get("/"+waba1+"/flows?limit=100", tokenA)
 	if page.Status != 200 || len(page.Body) > flows*(flowjson.MaxErrorsSize+1024) {
 		t.Fatalf("a page of %d such flows is %d bytes", flows, len(page.Body))
+	}
+}
+
+// TestDatabaseFileDeleted: with the SQLite file deleted under the running server, /healthz fails, writes
+// get Graph's transient code 2 (never a 200 that would be lost), and reads of what was stored go on.
+func TestDatabaseFileDeleted(t *testing.T) {
+	e := MustOpenServer(t)
+	id := e.createFlow(tokenA, waba1, "Before")
+	if r := e.get(e.Root+"/healthz", ""); r.Status != 200 {
+		t.Fatalf("healthz: %d %s", r.Status, r.Body)
+	}
+	for _, p := range []string{e.storage, e.storage + "-wal", e.storage + "-shm"} {
+		os.Remove(p)
+	}
+	r := e.get(e.Root+"/healthz", "")
+	if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "was deleted") {
+		t.Fatalf("healthz after the file was deleted: %d %s", r.Status, r.Body)
+	}
+	res := e.postJSON("/"+waba1+"/flows", tokenA, map[string]any{"name": "Lost", "categories": []string{"OTHER"}})
+	ge := graphError(t, res, http.StatusServiceUnavailable, 2)
+	if ge["is_transient"] != true {
+		t.Fatalf("not transient: %s", res.Body)
+	}
+	graphError(t, e.upload(tokenA, id, []byte(validFlow)), http.StatusServiceUnavailable, 2)
+	if r := e.get("/"+id, tokenA); r.Status != 200 {
+		t.Fatalf("read after: %d %s", r.Status, r.Body)
 	}
 }

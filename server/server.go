@@ -129,14 +129,30 @@ func (s *Server) routes() {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(s.requestLog, s.recoverMiddleware)
-	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
-	})
+	e.GET("/healthz", s.healthz)
 	e.GET(assetPath, s.downloadAsset)
 	e.GET(refusedPath, s.refusedRequest)
 	g := e.Group(APIPrefix, s.authenticate, s.limitLargeBodies)
 	gen.RegisterHandlersWithOptions(g, s, gen.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
 	s.echo = e
+}
+
+// healthz serves GET /healthz: 200 {"status":"ok"} while the store can serve, else 503 with the reason
+// (for SQLite, a database file deleted or replaced under the running server).
+func (s *Server) healthz(c echo.Context) error {
+	err := s.store.Health(c.Request().Context())
+	if err == nil {
+		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
+	}
+	reason := "the store does not answer"
+	var ae *api.Error
+	if errors.As(err, &ae) && ae.Detail != "" {
+		reason = ae.Detail
+	}
+	s.log.Error("health check failed", "err", err)
+	b := []byte(`{"status":"unavailable","reason":`)
+	b = appendString(b, reason)
+	return c.JSONBlob(http.StatusServiceUnavailable, append(b, '}'))
 }
 
 // requestLog gives each request its fbtrace_id and logs one record when it ends.

@@ -54,6 +54,9 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 	return s, nil
 }
 
+// Health reports whether the database answers.
+func (s *Store) Health(ctx context.Context) error { return wrap(s.pool.Ping(ctx)) }
+
 // Close closes the connection pool.
 func (s *Store) Close() error {
 	s.pool.Close()

@@ -50,6 +50,9 @@ func flowValues(f *api.Flow) (cats, verrs string, assetSHA string, assetSize, as
 
 // CreateFlow stores a new flow; see api.FlowStore.
 func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
@@ -176,6 +179,9 @@ func (s *Store) PutAsset(ctx context.Context, id string, content []byte, change 
 }
 
 func (s *Store) mutate(ctx context.Context, id string, content []byte, change func(*api.Flow) error) (api.Flow, error) {
+	if err := s.checkFile(); err != nil {
+		return api.Flow{}, err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
@@ -235,6 +241,9 @@ func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
 
 // DeleteFlow removes a flow and its JSON after check approves, in one transaction.
 func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow) error) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)

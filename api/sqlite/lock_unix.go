@@ -8,12 +8,13 @@ import (
 	"syscall"
 )
 
-// lockFile takes an exclusive flock on the database file itself for the life of the store, so no second
-// process can open the same database, whatever path (symlink, hard link) it uses: the store's in-memory
-// index is exact only while it is the only writer. On Linux flock does not interfere with the fcntl locks
-// SQLite takes. The returned function releases the lock; call it after SQLite has closed the file.
-func lockFile(path string) (func() error, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+// lockFile opens the database file (creating it, readable by its owner only) and takes an exclusive flock
+// on it for the life of the store, so no second process can open the same database, whatever path
+// (symlink, hard link) it uses: the store's in-memory index is exact only while it is the only writer.
+// On Linux flock does not interfere with the fcntl locks SQLite takes. Close the file to release the lock,
+// after SQLite has closed it.
+func lockFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: lock %s: %w", path, err)
 	}
@@ -21,5 +22,5 @@ func lockFile(path string) (func() error, error) {
 		f.Close()
 		return nil, fmt.Errorf("sqlite: %s is in use by another process (one process per SQLite file; use PostgreSQL for several instances): %w", path, err)
 	}
-	return f.Close, nil
+	return f, nil
 }

@@ -36,7 +36,11 @@ type Store struct {
 	// writeMu serializes writes with the index updates that follow their commits.
 	writeMu sync.Mutex
 	index   *flowIndex
-	unlock  func() error
+
+	// file is the database file as opened (and flocked); path is where it should still be.
+	path   string
+	file   *os.File
+	fileID os.FileInfo
 }
 
 var _ api.FlowStore = (*Store)(nil)
@@ -48,7 +52,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %q: give the path of a database file (an in-memory database cannot be shared by the store's connections)", path)
 	}
 	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		// The database holds the development token and the link-signing key: its directory, when created
+		// here, is its owner's only (an existing one keeps its mode).
+		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("sqlite: create directory for %s: %w", path, err)
 		}
 	}
@@ -62,19 +68,24 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		q.Set("mode", mode)
 		return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	}
-	unlock, err := lockFile(path)
+	file, err := lockFile(path)
 	if err != nil {
 		return nil, err
 	}
+	fileID, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
 	writer, err := sql.Open("sqlite", dsn("rwc"))
 	if err != nil {
-		unlock()
+		file.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
 	writer.SetConnMaxLifetime(0)
-	s := &Store{writer: writer, index: newFlowIndex(), unlock: unlock}
+	s := &Store{writer: writer, index: newFlowIndex(), path: path, file: file, fileID: fileID}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -103,10 +114,34 @@ func (s *Store) Close() error {
 		errs = append(errs, s.reader.Close())
 	}
 	errs = append(errs, s.writer.Close())
-	if s.unlock != nil {
-		errs = append(errs, s.unlock())
+	if s.file != nil {
+		errs = append(errs, s.file.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// checkFile reports EUNAVAILABLE when the database file is no longer at its path — deleted, or replaced
+// by another file — while the store runs: writes would go to a file no later start will open, and a
+// second server may already be using the path. It costs one stat.
+func (s *Store) checkFile() error {
+	fi, err := os.Stat(s.path)
+	if err == nil && os.SameFile(fi, s.fileID) {
+		return nil
+	}
+	what := "replaced by another file"
+	if err != nil {
+		what = "deleted"
+	}
+	return &api.Error{Code: api.EUNAVAILABLE, Message: "(#2) Service temporarily unavailable",
+		Detail: fmt.Sprintf("The database file %s was %s while the server runs; nothing can be stored until waflows serve is restarted.", s.path, what)}
+}
+
+// Health reports whether the store can take writes: EUNAVAILABLE when its database file is gone.
+func (s *Store) Health(ctx context.Context) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
+	return wrap(s.writer.PingContext(ctx))
 }
 
 // migrate applies, in one transaction, every embedded migration not yet recorded.
@@ -151,6 +186,9 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // PutBusinessAccount creates or renames a business account.
 func (s *Store) PutBusinessAccount(ctx context.Context, a api.BusinessAccount) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
 	_, err := s.writer.ExecContext(ctx,
 		`INSERT INTO business_accounts (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name`,
 		a.ID, a.Name)
@@ -179,6 +217,9 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 
 // InitSetting stores value under key unless one is there, and returns the stored value.
 func (s *Store) InitSetting(ctx context.Context, key, value string) (string, error) {
+	if err := s.checkFile(); err != nil {
+		return "", err
+	}
 	if _, err := s.writer.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
 		return "", wrap(err)
 	}

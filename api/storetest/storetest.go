@@ -25,6 +25,7 @@ func Run(t *testing.T, open Opener) {
 		name string
 		fn   func(*testing.T, api.FlowStore)
 	}{
+		{"Health", testHealth},
 		{"BusinessAccounts", testBusinessAccounts},
 		{"Settings", testSettings},
 		{"CreateAndGet", testCreateAndGet},
@@ -56,6 +57,13 @@ var ctx = context.Background()
 var now = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 
 const waba1, waba2 = "102290129340398", "109876543210987"
+
+// testHealth: a working store reports itself healthy.
+func testHealth(t *testing.T, s api.FlowStore) {
+	if err := s.Health(ctx); err != nil {
+		t.Fatalf("Health of a fresh store: %v", err)
+	}
+}
 
 func seedAccounts(t *testing.T, s api.FlowStore) {
 	t.Helper()
