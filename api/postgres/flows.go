@@ -54,7 +54,8 @@ func txFlow(ctx context.Context, tx pgx.Tx, id string) (api.Flow, error) {
 
 // CreateFlow stores a new flow; see api.FlowStore.
 func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) error {
-	return wrap(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	given := *f // src.Finish may have changed it (published it) when the transaction is run again
+	return s.tx(ctx, func() { *f = given }, func(tx pgx.Tx) error {
 		var content []byte
 		if f.Asset != nil {
 			content = src.Content
@@ -127,7 +128,7 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 			}
 			return nil
 		}
-	}))
+	})
 }
 
 // Flow returns one flow; ENOTFOUND when it does not exist.
@@ -136,11 +137,15 @@ func (s *Store) Flow(ctx context.Context, id string) (api.Flow, error) {
 	if !ok {
 		return api.Flow{}, api.NotFound(id)
 	}
-	f, err := scanFlow(s.pool.QueryRow(ctx, `SELECT `+flowColumns+` FROM flows WHERE id = $1`, n))
+	var f api.Flow
+	err := s.again(ctx, func() (err error) {
+		f, err = scanFlow(s.pool.QueryRow(ctx, `SELECT `+flowColumns+` FROM flows WHERE id = $1`, n))
+		return err
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return api.Flow{}, api.NotFound(id)
 	}
-	return f, wrap(err)
+	return f, err
 }
 
 // ListFlows returns one page of a business account's flows, newest first. One statement reads the page
@@ -165,22 +170,26 @@ func (s *Store) ListFlows(ctx context.Context, wabaID string, p api.Page) (api.F
 		q = `SELECT ` + flowColumns + `, false FROM flows WHERE waba_id = $1 ORDER BY seq DESC LIMIT $2`
 		args = []any{wabaID, limit + 1}
 	}
-	rs, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return api.FlowPage{}, wrap(err)
-	}
-	defer rs.Close()
 	var flows []api.Flow
 	var beyondCursor bool // flows on the far side of the cursor exist
-	for rs.Next() {
-		f, err := scanFlow(rs, &beyondCursor)
+	err := s.again(ctx, func() error {
+		flows = flows[:0]
+		rs, err := s.pool.Query(ctx, q, args...)
 		if err != nil {
-			return api.FlowPage{}, wrap(err)
+			return err
 		}
-		flows = append(flows, f)
-	}
-	if err := rs.Err(); err != nil {
-		return api.FlowPage{}, wrap(err)
+		defer rs.Close()
+		for rs.Next() {
+			f, err := scanFlow(rs, &beyondCursor)
+			if err != nil {
+				return err
+			}
+			flows = append(flows, f)
+		}
+		return rs.Err()
+	})
+	if err != nil {
+		return api.FlowPage{}, err
 	}
 	if len(flows) == 0 {
 		return api.FlowPage{}, nil
@@ -217,7 +226,7 @@ func (s *Store) PutAsset(ctx context.Context, id string, content []byte, change 
 
 func (s *Store) mutate(ctx context.Context, id string, content []byte, change func(*api.Flow) error) (api.Flow, error) {
 	var f api.Flow
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := s.tx(ctx, nil, func(tx pgx.Tx) error {
 		var err error
 		if f, err = txFlow(ctx, tx, id); err != nil {
 			return err
@@ -246,7 +255,7 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 		return err
 	})
 	if err != nil {
-		return api.Flow{}, wrap(err)
+		return api.Flow{}, err
 	}
 	return f, nil
 }
@@ -258,19 +267,21 @@ func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
 		return nil, api.NotFound(id)
 	}
 	var content []byte
-	err := s.pool.QueryRow(ctx, `SELECT content FROM assets WHERE flow_id = $1`, n).Scan(&content)
+	err := s.again(ctx, func() error {
+		return s.pool.QueryRow(ctx, `SELECT content FROM assets WHERE flow_id = $1`, n).Scan(&content)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, api.NotFound(id)
 	}
 	if err == nil && content == nil {
 		content = []byte{}
 	}
-	return content, wrap(err)
+	return content, err
 }
 
 // DeleteFlow removes a flow and its JSON after check approves, in one transaction.
 func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow) error) error {
-	return wrap(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.tx(ctx, nil, func(tx pgx.Tx) error {
 		f, err := txFlow(ctx, tx, id)
 		if err != nil {
 			return err
@@ -281,5 +292,5 @@ func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow)
 		n, _ := rows.ParseID(f.ID)
 		_, err = tx.Exec(ctx, `DELETE FROM flows WHERE id = $1`, n) // assets go with it (ON DELETE CASCADE)
 		return err
-	}))
+	})
 }

@@ -55,7 +55,9 @@ func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*Store, error) {
 }
 
 // Health reports whether the database answers.
-func (s *Store) Health(ctx context.Context) error { return wrap(s.pool.Ping(ctx)) }
+func (s *Store) Health(ctx context.Context) error {
+	return s.again(ctx, func() error { return s.pool.Ping(ctx) })
+}
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
@@ -110,29 +112,35 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // PutBusinessAccount creates or renames a business account.
 func (s *Store) PutBusinessAccount(ctx context.Context, a api.BusinessAccount) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO business_accounts (id, name) VALUES ($1, $2)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name`, a.ID, a.Name)
-	return wrap(err)
+	return s.again(ctx, func() error { // an upsert: running it twice is running it once
+		_, err := s.pool.Exec(ctx, `INSERT INTO business_accounts (id, name) VALUES ($1, $2)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name`, a.ID, a.Name)
+		return err
+	})
 }
 
 // BusinessAccount returns one account; ENOTFOUND when it does not exist.
 func (s *Store) BusinessAccount(ctx context.Context, id string) (api.BusinessAccount, error) {
 	a := api.BusinessAccount{ID: id}
-	err := s.pool.QueryRow(ctx, `SELECT name FROM business_accounts WHERE id = $1`, id).Scan(&a.Name)
+	err := s.again(ctx, func() error {
+		return s.pool.QueryRow(ctx, `SELECT name FROM business_accounts WHERE id = $1`, id).Scan(&a.Name)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return api.BusinessAccount{}, api.NotFound(id)
 	}
-	return a, wrap(err)
+	return a, err
 }
 
 // Setting returns a stored setting, or "" when unset.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err := s.again(ctx, func() error {
+		return s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
-	return v, wrap(err)
+	return v, err
 }
 
 // InitSetting stores value under key unless one is there, and returns the stored value: instances that
@@ -140,12 +148,17 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 func (s *Store) InitSetting(ctx context.Context, key, value string) (string, error) {
 	// Two statements: under READ COMMITTED the SELECT sees a row another instance committed after the
 	// INSERT found the conflict, which one statement's snapshot might not.
-	if _, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
-		return "", wrap(err)
+	if err := s.again(ctx, func() error { // DO NOTHING on conflict: a second run changes nothing
+		_, err := s.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, value)
+		return err
+	}); err != nil {
+		return "", err
 	}
 	var v string
-	err := s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
-	return v, wrap(err)
+	err := s.again(ctx, func() error {
+		return s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	})
+	return v, err
 }
 
 // wrap turns driver errors into domain errors where they mean something to a caller.
@@ -161,6 +174,9 @@ func wrap(err error) error {
 	if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "flows_name_unique" {
 		return &api.Error{Code: api.ECONFLICT, Message: "Flow name is not unique",
 			Detail: "Another flow in this WhatsApp Business Account already has this name."}
+	}
+	if connLost(err) {
+		return fmt.Errorf("postgres: %w (%w)", unavailable(), err)
 	}
 	return fmt.Errorf("postgres: %w", err)
 }
