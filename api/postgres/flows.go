@@ -99,6 +99,12 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 			return err
 		}
 		sha, size, at := rows.Asset(f.Asset)
+		// seq orders "newest first", so it must follow commit order: a client polling with before=<newest
+		// cursor> would otherwise miss a flow that took its seq before, and committed after, the newest it
+		// saw. Creates in one account take their seq one at a time, each holding this lock until it commits.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, seqLockClass, f.WABAID); err != nil {
+			return err
+		}
 		// A random id collides with an existing one about never; the savepoint lets a collision retry.
 		for attempt := 0; ; attempt++ {
 			if f.ID == "" || attempt > 0 {

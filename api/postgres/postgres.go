@@ -23,6 +23,10 @@ var migrations embed.FS
 // migrationLock is the advisory lock key under which instances apply migrations one at a time.
 const migrationLock = 0x7761666c6f7773 // "waflows"
 
+// seqLockClass is the first key of the advisory locks under which creates take their seq, one business
+// account at a time (the second key is the account's hash).
+const seqLockClass = 0x77666c73 // "wfls"
+
 // Store is a FlowStore on PostgreSQL.
 type Store struct {
 	pool *pgxpool.Pool
