@@ -165,7 +165,7 @@ func (s *Server) GetFlowAssets(c echo.Context, flowID gen.FlowId) error {
 	}
 	b := append(make([]byte, 0, 384), `{"data":[{"name":"flow.json","asset_type":"FLOW_JSON","download_url":`...)
 	b = appendString(b, s.downloadURL(f.ID, f.Asset.SHA256, s.now().Add(s.urlTTL)))
-	cursor := encodeCursor(1)
+	cursor := s.cursors.encode(f.WABAID, 1) // one asset: the page has no neighbours
 	b = append(b, `}],"paging":{"cursors":{"before":`...)
 	b = appendString(b, cursor)
 	b = append(b, `,"after":`...)

@@ -1,27 +1,66 @@
 package server
 
+// This file holds paging cursors. A cursor names a keyset position (a flow's seq, which counts the flows
+// of every account), so it is sealed: encrypted, bound to the account it pages, and checked, so that it
+// tells a caller nothing and cannot be forged or carried to another account.
+
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
-	"strconv"
+	"encoding/binary"
+	"math"
 
 	"github.com/waflows/waflows/api"
 )
 
-// Cursors are opaque to callers, like Graph's: base64url of a versioned keyset position.
-const cursorPrefix = "wf1:"
-
-func encodeCursor(seq int64) string { return string(appendCursor(nil, seq)) }
-
-// appendCursor appends the cursor for a keyset position.
-func appendCursor(b []byte, seq int64) []byte {
-	var raw [32]byte
-	r := append(raw[:0], cursorPrefix...)
-	r = strconv.AppendInt(r, seq, 10)
-	return base64.RawURLEncoding.AppendEncode(b, r)
+// cursorSealer seals keyset positions: one AES block holding the seq and the first 8 bytes of an
+// HMAC-SHA256 over the account and the seq. The keys come from the server's signing key, so every
+// instance on one database reads the others' cursors.
+type cursorSealer struct {
+	block  cipher.Block
+	macKey []byte
 }
 
-// decodeCursor returns the position a cursor names; param names the query parameter for the error.
-func decodeCursor(s, param string) (int64, error) {
+func newCursorSealer(signKey []byte) *cursorSealer {
+	derive := func(label string) []byte {
+		m := hmac.New(sha256.New, signKey)
+		m.Write([]byte(label))
+		return m.Sum(nil)
+	}
+	block, err := aes.NewCipher(derive("waflows-cursor-encryption-v1"))
+	if err != nil {
+		panic(err) // a 32-byte key is always valid
+	}
+	return &cursorSealer{block: block, macKey: derive("waflows-cursor-mac-v1")}
+}
+
+func (cs *cursorSealer) tag(wabaID string, seq uint64) []byte {
+	m := hmac.New(sha256.New, cs.macKey)
+	m.Write(binary.BigEndian.AppendUint64(nil, seq))
+	m.Write([]byte(wabaID))
+	return m.Sum(nil)[:8]
+}
+
+// append appends the cursor for position seq of account wabaID (22 characters of base64url).
+func (cs *cursorSealer) append(b []byte, wabaID string, seq int64) []byte {
+	var block [aes.BlockSize]byte
+	binary.BigEndian.PutUint64(block[:8], uint64(seq))
+	copy(block[8:], cs.tag(wabaID, uint64(seq)))
+	cs.block.Encrypt(block[:], block[:])
+	return base64.RawURLEncoding.AppendEncode(b, block[:])
+}
+
+func (cs *cursorSealer) encode(wabaID string, seq int64) string {
+	return string(cs.append(nil, wabaID, seq))
+}
+
+// decode returns the position a cursor of account wabaID names. A malformed cursor, a tampered one and
+// one made for another account all get the same error; param names the query parameter.
+func (cs *cursorSealer) decode(s, wabaID, param string) (int64, error) {
 	bad := api.Errorf(api.EINVALID, "(#100) Param %s is not a valid cursor", param)
 	if len(s) == 0 || len(s) > 64 {
 		return 0, bad
@@ -35,16 +74,14 @@ func decodeCursor(s, param string) (int64, error) {
 			}
 		}
 	}
-	if len(raw) <= len(cursorPrefix) || string(raw[:len(cursorPrefix)]) != cursorPrefix {
+	if len(raw) != aes.BlockSize {
 		return 0, bad
 	}
-	digits := raw[len(cursorPrefix):]
-	if digits[0] < '1' || digits[0] > '9' {
+	var block [aes.BlockSize]byte
+	cs.block.Decrypt(block[:], raw)
+	seq := binary.BigEndian.Uint64(block[:8])
+	if seq == 0 || seq > math.MaxInt64 || subtle.ConstantTimeCompare(block[8:], cs.tag(wabaID, seq)) != 1 {
 		return 0, bad
 	}
-	seq, err := strconv.ParseInt(string(digits), 10, 64)
-	if err != nil || seq <= 0 {
-		return 0, bad
-	}
-	return seq, nil
+	return int64(seq), nil
 }

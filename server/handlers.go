@@ -172,12 +172,12 @@ func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaId, params gen.ListFlo
 		return api.Errorf(api.EINVALID, "(#100) Params after and before cannot be used together")
 	}
 	if params.After != nil {
-		if page.After, err = decodeCursor(*params.After, "after"); err != nil {
+		if page.After, err = s.cursors.decode(*params.After, wabaID, "after"); err != nil {
 			return err
 		}
 	}
 	if params.Before != nil {
-		if page.Before, err = decodeCursor(*params.Before, "before"); err != nil {
+		if page.Before, err = s.cursors.decode(*params.Before, wabaID, "before"); err != nil {
 			return err
 		}
 	}
@@ -197,9 +197,9 @@ func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaId, params gen.ListFlo
 		if n := len(res.Flows); n > 0 {
 			before, after := res.Flows[0].Seq, res.Flows[n-1].Seq
 			b = append(b, `,"paging":{"cursors":{"before":"`...)
-			b = appendCursor(b, before)
+			b = s.cursors.append(b, wabaID, before)
 			b = append(b, `","after":"`...)
-			b = appendCursor(b, after)
+			b = s.cursors.append(b, wabaID, after)
 			b = append(b, `"}`...)
 			if res.HasNext {
 				b = append(b, `,"next":`...)
@@ -233,7 +233,7 @@ func (s *Server) appendPageURL(b []byte, wabaID string, fields *string, limit in
 	u = append(u, '&')
 	u = append(u, dir...)
 	u = append(u, '=')
-	u = appendCursor(u, seq) // base64url: safe in a query
+	u = s.cursors.append(u, wabaID, seq) // base64url: safe in a query
 	return appendString(b, string(u))
 }
 

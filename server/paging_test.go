@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"slices"
@@ -165,5 +166,47 @@ func testPagingUnderConcurrentChanges(t *testing.T) {
 	}
 	if !slices.Equal(gotStable, stable) {
 		t.Fatalf("stable flows seen: %v", gotStable)
+	}
+}
+
+// TestCursorsAreSealed: a cursor says nothing about how many flows exist (consecutive positions give
+// unrelated cursors), works only for the account it was made for, and any change to it, or a cursor of
+// the old readable form, is refused exactly like garbage.
+func TestCursorsAreSealed(t *testing.T) { eachBackend(t, testCursorsAreSealed) }
+
+func testCursorsAreSealed(t *testing.T) {
+	e := MustOpenServer(t)
+	for i := range 3 {
+		e.createFlow(tokenA, waba1, fmt.Sprintf("mine %d", i))
+		e.createFlow(tokenB, waba2, fmt.Sprintf("theirs %d", i))
+	}
+	page := e.get("/"+waba1+"/flows?limit=1", tokenAll).JSON(t)
+	cursors := page["paging"].(map[string]any)["cursors"].(map[string]any)
+	after := cursors["after"].(string)
+	next := e.get("/"+waba1+"/flows?limit=1&after="+after, tokenAll).JSON(t)
+	after2 := next["paging"].(map[string]any)["cursors"].(map[string]any)["after"].(string)
+	shared := 0
+	for i := range min(len(after), len(after2)) {
+		if after[i] == after2[i] {
+			shared++
+		}
+	}
+	if shared > len(after)/2 {
+		t.Errorf("cursors of neighbouring flows look alike: %s %s", after, after2)
+	}
+	if ns, _ := listPage(t, e, "/"+waba1+"/flows?limit=1&after="+after); len(ns) != 1 {
+		t.Fatalf("the cursor does not page its own account: %v", ns)
+	}
+	refused := func(q string) {
+		t.Helper()
+		wantMessage(t, graphError(t, e.get("/"+waba2+"/flows?"+q, tokenAll), 400, 100), "is not a valid cursor")
+	}
+	refused("after=" + after) // made for account 1, used on account 2
+	flipped := []byte(after)
+	flipped[3] ^= 1
+	e2 := e.get("/"+waba1+"/flows?after="+string(flipped), tokenAll)
+	wantMessage(t, graphError(t, e2, 400, 100), "Param after is not a valid cursor")
+	for _, old := range []string{"d2YxOjI", "d2YxOjE", base64.RawURLEncoding.EncodeToString([]byte("wf1:3"))} {
+		refused("before=" + old) // the readable form of earlier versions
 	}
 }

@@ -57,6 +57,7 @@ type Server struct {
 	checks    map[string]*opCheck
 	bodySlots chan struct{}
 	bodyWait  time.Duration
+	cursors   *cursorSealer
 }
 
 var _ gen.ServerInterface = (*Server)(nil)
@@ -110,6 +111,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	} else {
 		s.signKey = []byte(key)
 	}
+	s.cursors = newCursorSealer(s.signKey)
 	doc, err := spec.Load()
 	if err != nil {
 		return nil, fmt.Errorf("server: load embedded spec: %w", err)
