@@ -52,6 +52,9 @@ const (
 
 const notFoundFormat = "Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
 
+// statusClientClosedRequest is what the request log records for a request whose client went away.
+const statusClientClosedRequest = 499
+
 // maxEchoedID bounds how much of a caller's id an error message repeats.
 const maxEchoedID = 128
 
@@ -83,6 +86,14 @@ func traceID(c echo.Context) string {
 // and recovered panics — as a Graph error envelope.
 func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if c.Request().Context().Err() != nil {
+		// The client hung up (or the server is closing its connection): whatever failed, failed because
+		// the work was stopped, and no one is there to read an answer. nginx's 499 says so in the log, so
+		// that real faults stay visible; Graph has no such status.
+		c.Response().Status = statusClientClosedRequest
+		s.log.Debug("request canceled", "err", err, "method", c.Request().Method, "path", truncate(c.Request().URL.Path, 256), "fbtrace_id", traceID(c))
 		return
 	}
 	code, msg, detail := s.classify(err, c)

@@ -405,3 +405,17 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// syncBuffer is a bytes.Buffer that the server's goroutines and the test can share (for logs).
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

@@ -4,9 +4,13 @@ package server_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"runtime"
 	"strings"
@@ -197,5 +201,45 @@ func TestDatabaseFileDeleted(t *testing.T) {
 	graphError(t, e.upload(tokenA, id, []byte(validFlow)), http.StatusServiceUnavailable, 2)
 	if r := e.get("/"+id, tokenA); r.Status != 200 {
 		t.Fatalf("read after: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestClientGoneIsLoggedAs499: a request whose client has hung up is logged with nginx's 499, as the
+// client's doing, and not as an internal error with status 500.
+func TestClientGoneIsLoggedAs499(t *testing.T) { eachBackend(t, testClientGoneIsLoggedAs499) }
+
+func testClientGoneIsLoggedAs499(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.Logger = logger }))
+	id := e.createFlow(tokenA, waba1, "Gone")
+	e.upload(tokenA, id, []byte(validFlow))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the client is gone before the server gets to the database
+	for _, req := range []*http.Request{
+		httptest.NewRequestWithContext(ctx, "POST", server.APIPrefix+"/"+id+"/publish", nil),
+		httptest.NewRequestWithContext(ctx, "DELETE", server.APIPrefix+"/"+id, nil),
+	} {
+		req.Header.Set("Authorization", "Bearer "+tokenA)
+		e.Server.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	var statuses []float64
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if rec["level"] == "ERROR" {
+			t.Errorf("logged as an error: %s", line)
+		}
+		if rec["msg"] == "request" && rec["method"] != "GET" {
+			statuses = append(statuses, rec["status"].(float64))
+		}
+	}
+	if len(statuses) < 2 || statuses[len(statuses)-1] != 499 || statuses[len(statuses)-2] != 499 {
+		t.Fatalf("request statuses logged: %v, want the last two 499", statuses)
+	}
+	if f := e.get("/"+id+"?fields=status", tokenA).JSON(t); f["status"] != "DRAFT" {
+		t.Fatalf("the canceled publish changed the flow: %v", f)
 	}
 }
