@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -53,12 +54,30 @@ func categoryList() string {
 	return strings.Join(names, ", ")
 }
 
-// CheckEndpointURI validates an endpoint_uri: an absolute https URL with a host.
+// MaxEndpointURILength is the longest endpoint_uri accepted, in bytes: the common limit of URLs in
+// browsers and CDNs, which Meta's servers must be able to call.
+const MaxEndpointURILength = 2048
+
+// CheckEndpointURI validates an endpoint_uri: an absolute https URL with a host, and a port from 1 to
+// 65535 when one is given, at most MaxEndpointURILength bytes.
 func CheckEndpointURI(s string) error {
+	invalid := func(why string) error {
+		return &Error{Code: EINVALID, Message: "Invalid Endpoint URI", Detail: fmt.Sprintf("endpoint_uri %s, got %q", why, truncate(s, 200))}
+	}
+	if len(s) > MaxEndpointURILength {
+		return invalid(fmt.Sprintf("must be at most %d characters (it has %d)", MaxEndpointURILength, len(s)))
+	}
 	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || !utf8.ValidString(s) || strings.IndexFunc(s, isControl) >= 0 {
-		return &Error{Code: EINVALID, Message: "Invalid Endpoint URI",
-			Detail: fmt.Sprintf("endpoint_uri must be an absolute https URL, got %q", truncate(s, 200))}
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || !utf8.ValidString(s) || strings.IndexFunc(s, isControl) >= 0 {
+		return invalid("must be an absolute https URL")
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return invalid("has a ':' but no port")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return invalid("must have a port from 1 to 65535")
+		}
 	}
 	return nil
 }

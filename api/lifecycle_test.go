@@ -102,12 +102,14 @@ func TestInputChecks(t *testing.T) {
 			t.Errorf("categories %v accepted", bad)
 		}
 	}
-	for _, good := range []string{"https://example.com", "https://example.com:8443/flows?x=1"} {
+	long := "https://example.com/" + strings.Repeat("a", api.MaxEndpointURILength-len("https://example.com/"))
+	for _, good := range []string{"https://example.com", "https://example.com:8443/flows?x=1", "https://example.com:1", "https://example.com:65535/", "https://[::1]:443/e", long} {
 		if err := api.CheckEndpointURI(good); err != nil {
 			t.Errorf("%s refused: %v", good, err)
 		}
 	}
-	for _, bad := range []string{"", "http://example.com", "https://", "example.com", "https://user:pw@example.com", "ftp://x", "https://exa mple.com", "https://example.com/\xff", "https://example.com/\x00"} {
+	for _, bad := range []string{"", "http://example.com", "https://", "example.com", "https://user:pw@example.com", "ftp://x", "https://exa mple.com", "https://example.com/\xff", "https://example.com/\x00",
+		long + "a", "https://example.com:0/", "https://example.com:65536", "https://example.com:99999999999/e", "https://example.com:/e", "https://:443/e"} {
 		if api.ErrorCodeOf(api.CheckEndpointURI(bad)) != api.EINVALID {
 			t.Errorf("%q accepted", bad)
 		}
