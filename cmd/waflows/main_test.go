@@ -179,7 +179,10 @@ func TestRedactDSN(t *testing.T) {
 		"postgres://u:secret@db:5432/flows":                     "postgres://u:xxxxx@db:5432/flows",
 		"postgres://u@db/flows?sslmode=disable&password=secret": "postgres://u@db/flows?password=xxxxx&sslmode=disable",
 		"./waflows-data/my flows.db":                            "./waflows-data/my flows.db",
-		"host=db password=secret dbname=flows":                  "host=db …",
+		"host=db password=secret dbname=flows":                  "host=db password=xxxxx dbname=flows",
+		"password='se cret\\'s' host=db":                        "password=xxxxx host=db",
+		"host=db password = secret":                             "host=db password = xxxxx",
+		"mysql://u:secret@db/x":                                 "mysql://u:xxxxx@db/x",
 	} {
 		if got := redactDSN(in); got != want || strings.Contains(got, "secret") {
 			t.Errorf("redactDSN(%q) = %q, want %q", in, got, want)
@@ -204,5 +207,27 @@ func TestHelpHidesToken(t *testing.T) {
 		} else if code != want {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// TestServeDatabaseArgument: a key=value DSN goes to PostgreSQL (its password never printed), and a URL
+// of an unknown scheme is refused instead of becoming a SQLite file named after it.
+func TestServeDatabaseArgument(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db",
+		"host=127.0.0.1 port=1 user=nobody password=hunter2 dbname=none connect_timeout=2"}, nil, &out, &errOut)
+	all := out.String() + errOut.String()
+	if code == 0 || !strings.Contains(all, "postgres") || strings.Contains(all, "hunter2") {
+		t.Fatalf("key=value DSN: exit %d\n%s", code, all)
+	}
+	out.Reset()
+	errOut.Reset()
+	code = run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", "mysql://root:hunter2@db/x"}, nil, &out, &errOut)
+	all = out.String() + errOut.String()
+	if code != 2 || !strings.Contains(all, `unknown database "mysql://root:xxxxx@db/x"`) || strings.Contains(all, "hunter2") {
+		t.Fatalf("mysql URL: exit %d\n%s", code, all)
+	}
+	if _, err := os.Stat("mysql:"); err == nil {
+		t.Fatal("a file or directory named mysql: was created")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -112,16 +113,45 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // shutdownGrace is how long serve lets requests in flight finish after SIGINT or SIGTERM.
 const shutdownGrace = 750 * time.Millisecond
 
-// openStore picks the store from --db: a postgres:// (or postgresql://) URL, or a SQLite file path,
-// optionally written sqlite:PATH.
+// openStore picks the store from --db: a postgres:// (or postgresql://) URL or a libpq key=value string
+// ("host=db dbname=flows …") for PostgreSQL; sqlite:PATH or a plain path for SQLite. Any other URL scheme
+// is refused, rather than taken for a file name.
 func openStore(ctx context.Context, db string) (api.FlowStore, error) {
 	switch {
-	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"), isKeyValueDSN(db):
 		return postgres.Open(ctx, db)
 	case strings.HasPrefix(db, "sqlite:"):
 		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
 	}
+	if scheme, _, ok := strings.Cut(db, "://"); ok && isScheme(scheme) {
+		return nil, usageError{fmt.Errorf("--db: unknown database %q: give a SQLite file path, sqlite:PATH, or a postgres:// URL", redactDSN(db))}
+	}
 	return sqlite.Open(ctx, db)
+}
+
+// libpqKeys are the connection keywords of libpq (and pgx) that a key=value DSN starts with.
+var libpqKeys = map[string]bool{
+	"host": true, "hostaddr": true, "port": true, "dbname": true, "user": true, "password": true, "passfile": true,
+	"sslmode": true, "sslcert": true, "sslkey": true, "sslrootcert": true, "sslpassword": true, "service": true,
+	"application_name": true, "connect_timeout": true, "options": true, "target_session_attrs": true,
+}
+
+// isKeyValueDSN reports whether db is a libpq key=value connection string: its first word is keyword=….
+func isKeyValueDSN(db string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(db), " ")
+	key, _, ok := strings.Cut(first, "=")
+	return ok && libpqKeys[strings.TrimSpace(key)]
+}
+
+// isScheme reports whether s can be a URL scheme (RFC 3986: a letter, then letters, digits, + - .).
+func isScheme(s string) bool {
+	for i, c := range s {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
@@ -152,25 +182,24 @@ try:
 `, waba, token, token, base, server.APIPrefix, waba)
 }
 
-// redactDSN hides the passwords in a database URL (user:password@ or ?password=) before it is printed;
-// anything that is not a URL is shown only up to its first space (key=value DSNs may hold one).
+// redactDSN hides the passwords in a database URL (user:password@, ?password=) or key=value string
+// (password=…, quoted or not) before it is printed.
 func redactDSN(db string) string {
-	u, err := url.Parse(db)
-	if err != nil || u.Scheme == "" {
-		if i := strings.IndexByte(db, ' '); i >= 0 && strings.Contains(db, "=") {
-			return db[:i] + " …"
+	if u, err := url.Parse(db); err == nil && u.Scheme != "" && strings.Contains(db, "://") {
+		if u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			}
 		}
-		return db
-	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		q := u.Query()
+		if q.Has("password") {
+			q.Set("password", "xxxxx")
+			u.RawQuery = q.Encode()
 		}
+		return u.String()
 	}
-	q := u.Query()
-	if q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
+	return keyValuePassword.ReplaceAllString(db, "${1}xxxxx")
 }
+
+// keyValuePassword matches password=VALUE in a key=value string, VALUE bare or single-quoted with \' escapes.
+var keyValuePassword = regexp.MustCompile(`((?:^|\s)password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|\S*)`)
