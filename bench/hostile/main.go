@@ -219,7 +219,7 @@ func stalledUploads(s *server, n int) error {
 			answered++
 		}
 	}
-	fmt.Printf("stalled uploads: %d connections each sent %d bytes of a declared 10 MB upload: RSS %+.0f MiB (%.0f → %.0f); %d answered at once, %d held\n",
+	fmt.Printf("stalled uploads: %d connections each sent %d bytes of a declared 10 MB upload: RSS %+.0f MiB (%.0f → %.0f); %d refused (code 4) within 3 s, %d held\n",
 		n, len(head), rss1-rss0, rss0, rss1, answered, n-answered)
 	return nil
 }
