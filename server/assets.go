@@ -102,16 +102,16 @@ func readUpload(r *http.Request) (map[string]any, []byte, error) {
 	fields := map[string]any{}
 	var content []byte
 	for {
-		part, err := mr.NextPart()
+		part, err := nextPart(mr)
 		if err == io.EOF {
 			break
 		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, nil, tooLarge
+		}
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, nil, tooLarge
-			}
-			return nil, nil, api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))
+			return nil, nil, err
 		}
 		name := part.FormName()
 		if _, dup := fields[name]; dup && name != "" {

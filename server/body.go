@@ -316,16 +316,12 @@ func readMultipart(in io.Reader, boundary string, body requestBody) error {
 	mr := multipart.NewReader(in, boundary)
 	values := map[string][]string{}
 	for {
-		part, err := mr.NextPart()
+		part, err := nextPart(mr)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return err
-			}
-			return api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))
+			return err
 		}
 		name := part.FormName()
 		if !body.known(name) {
@@ -341,4 +337,18 @@ func readMultipart(in io.Reader, boundary string, body requestBody) error {
 		values[name] = append(values[name], buf.String())
 	}
 	return body.setForm(values)
+}
+
+// nextPart returns the next part of a multipart body: io.EOF after the last, the *http.MaxBytesError of a
+// body over its limit, or a Graph error saying what is malformed.
+func nextPart(mr *multipart.Reader) (*multipart.Part, error) {
+	part, err := mr.NextPart()
+	if err == nil || err == io.EOF {
+		return part, err
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, err
+	}
+	return nil, api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))
 }

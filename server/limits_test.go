@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/server"
 	"github.com/waflows/waflows/spec/flowjson"
 )
@@ -153,17 +154,11 @@ func TestLargeJSONBodiesAllocateLittle(t *testing.T) {
 // list of validation errors, so a list page of many such flows stays small.
 func TestValidationErrorsBounded(t *testing.T) {
 	e := MustOpenServer(t)
-	long := strings.Repeat("x", 9800)
-	var b strings.Builder
-	b.WriteString(`{"version":"7.3","screens":[{"id":"ONLY","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}`)
-	for i := 0; b.Len() < 1<<20; i++ {
-		fmt.Fprintf(&b, `,"%s%d":0`, long, i)
-	}
-	b.WriteString(`}]}`)
+	doc := flowgen.UnknownKeys(1<<20, 9800)
 	const flows = 10
 	for i := range flows {
 		id := e.createFlow(tokenA, waba1, fmt.Sprintf("Faulty %d", i))
-		res := e.upload(tokenA, id, []byte(b.String()))
+		res := e.upload(tokenA, id, doc)
 		if res.Status != 200 || len(res.Body) > flowjson.MaxErrorsSize+64 {
 			t.Fatalf("upload: %d, %d bytes", res.Status, len(res.Body))
 		}

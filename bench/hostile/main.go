@@ -26,6 +26,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/waflows/waflows/internal/flowgen"
 )
 
 const (
@@ -267,23 +269,10 @@ func slowValidation(s *server) error {
 	return nil
 }
 
-// longErrors is a flow of about size bytes whose one screen has unknown keys of keyLen characters each:
-// every key is a validation error whose message and path repeat it.
-func longErrors(size, keyLen int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"version":"7.3","screens":[{"id":"ONLY","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}`)
-	key := strings.Repeat("x", keyLen)
-	for i := 0; b.Len() < size; i++ {
-		fmt.Fprintf(&b, `,"%s%d":0`, key, i)
-	}
-	b.WriteString(`}]}`)
-	return b.Bytes()
-}
-
 // errorPages uploads, to 20 flows, a 9.9 MB JSON that is nothing but long validation errors, then reports
 // the size of one flow's validation_errors and of one list page of the 20 flows.
 func errorPages(s *server) error {
-	doc := longErrors(9_900_000, 9_800)
+	doc := flowgen.UnknownKeys(9_900_000, 9_800)
 	var stored int
 	for i := range 20 {
 		id, err := s.createFlow(fmt.Sprintf("errors %02d", i))

@@ -119,3 +119,18 @@ func (o ordered) MarshalJSON() ([]byte, error) {
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
 }
+
+// UnknownKeys builds a flow of about size bytes whose one screen carries, besides a valid layout, unknown
+// keys of keyLen characters each (keyLen 0 gives short ones): every key is a validation error, and with
+// long keys every error would repeat kilobytes of the document.
+func UnknownKeys(size, keyLen int) []byte {
+	var b bytes.Buffer
+	b.Grow(size + keyLen + 64)
+	b.WriteString(`{"version":"7.3","screens":[{"id":"ONLY","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}`)
+	key := bytes.Repeat([]byte("x"), keyLen)
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, `,"%sk%d":0`, key, i)
+	}
+	b.WriteString(`}]}`)
+	return b.Bytes()
+}

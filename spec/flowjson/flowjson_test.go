@@ -2,13 +2,13 @@ package flowjson_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/spec/flowjson"
 )
 
@@ -146,14 +146,7 @@ func TestErrorCap(t *testing.T) {
 	}
 
 	// Keys of 9,800 characters: every error would repeat one twice.
-	long := strings.Repeat("x", 9800)
-	var b strings.Builder
-	b.WriteString(`{"version":"7.3","screens":[{"id":"ONLY","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}`)
-	for i := 0; b.Len() < 9<<20; i++ {
-		fmt.Fprintf(&b, `,"%s%d":0`, long, i)
-	}
-	b.WriteString(`}]}`)
-	errs = flowjson.Validate([]byte(b.String()))
+	errs = flowjson.Validate(flowgen.UnknownKeys(9<<20, 9800))
 	raw, _ := json.Marshal(errs)
 	if len(raw) > flowjson.MaxErrorsSize {
 		t.Fatalf("errors of long keys take %d bytes, over %d", len(raw), flowjson.MaxErrorsSize)
