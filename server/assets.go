@@ -127,8 +127,12 @@ func readUpload(r *http.Request) (map[string]any, []byte, error) {
 		n, err := io.Copy(&buf, io.LimitReader(part, limit+1))
 		if err != nil {
 			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
+			var ae *api.Error
+			switch {
+			case errors.As(err, &mbe):
 				return nil, nil, tooLarge
+			case errors.As(err, &ae):
+				return nil, nil, ae
 			}
 			return nil, nil, api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))
 		}

@@ -15,6 +15,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/waflows/waflows/api"
@@ -41,7 +43,7 @@ type createBody struct {
 	Categories  *stringList `json:"categories"`
 	CloneFlowID *string     `json:"clone_flow_id"`
 	EndpointURI *string     `json:"endpoint_uri"`
-	FlowJSON    *string     `json:"flow_json"`
+	FlowJSON    *jsonText   `json:"flow_json"`
 	Publish     *bool       `json:"publish"`
 }
 
@@ -62,7 +64,11 @@ func (b *createBody) known(name string) bool {
 }
 
 func (b *createBody) setForm(v map[string][]string) error {
-	b.Name, b.CloneFlowID, b.EndpointURI, b.FlowJSON = lastValue(v, "name"), lastValue(v, "clone_flow_id"), lastValue(v, "endpoint_uri"), lastValue(v, "flow_json")
+	b.Name, b.CloneFlowID, b.EndpointURI = lastValue(v, "name"), lastValue(v, "clone_flow_id"), lastValue(v, "endpoint_uri")
+	if f := lastValue(v, "flow_json"); f != nil {
+		t := jsonText(*f)
+		b.FlowJSON = &t
+	}
 	var err error
 	if b.Categories, err = formCategories(v["categories"]); err != nil {
 		return err
@@ -186,6 +192,86 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 	}
 	*l = out
 	return nil
+}
+
+// jsonText is a JSON string decoded straight into bytes, for flow_json: decoding it into a string and
+// converting that would copy up to 10 MB once more. It decodes as encoding/json does: the escapes of RFC
+// 8259, surrogate pairs joined, and invalid UTF-8 or an unpaired surrogate as U+FFFD.
+type jsonText []byte
+
+// UnmarshalJSON implements json.Unmarshaler; encoding/json has checked that b is well-formed JSON.
+func (t *jsonText) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' {
+		return api.Errorf(api.EINVALID, "(#100) Param flow_json must be a string")
+	}
+	s := b[1 : len(b)-1]
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		// Copy the run of plain ASCII up to the next escape or multi-byte character in one go.
+		j := i
+		for j < len(s) && s[j] != '\\' && s[j] < utf8.RuneSelf {
+			j++
+		}
+		out = append(out, s[i:j]...)
+		if i = j; i >= len(s) {
+			break
+		}
+		if s[i] != '\\' {
+			r, size := utf8.DecodeRune(s[i:])
+			out = utf8.AppendRune(out, r) // RuneError for an invalid byte
+			i += size
+			continue
+		}
+		switch c := s[i+1]; c {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(s[i+2 : i+6])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+					if pair := utf16.DecodeRune(r, hex4(s[i+2:i+6])); pair != utf8.RuneError {
+						out = utf8.AppendRune(out, pair)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default: // " \ /
+			out = append(out, c)
+		}
+		i += 2
+	}
+	*t = out
+	return nil
+}
+
+// hex4 reads four hex digits (the JSON scanner has checked them).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= 'a':
+			c -= 'a' - 10
+		case c >= 'A':
+			c -= 'A' - 10
+		default:
+			c -= '0'
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // readAll reads r into a buffer that doubles as bytes arrive, never sized from what the client declares.
@@ -347,7 +433,8 @@ func nextPart(mr *multipart.Reader) (*multipart.Part, error) {
 		return part, err
 	}
 	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
+	var ae *api.Error
+	if errors.As(err, &mbe) || errors.As(err, &ae) {
 		return nil, err
 	}
 	return nil, api.Errorf(api.EINVALID, "(#100) The multipart body is malformed: %s", truncate(err.Error(), 200))

@@ -121,6 +121,7 @@ func TestGuardRefusesAmbiguousFraming(t *testing.T) {
 		{"two codings", createRequest("", "Transfer-Encoding: gzip, chunked\r\n", chunked(createBodyJSON("Gz"))) + smuggled, 400, "Transfer-Encoding is not supported"},
 		{"two fields", createRequest("", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", chunked(createBodyJSON("Twice"))) + smuggled, 400, "Transfer-Encoding is not supported"},
 		{"folded", createRequest("", "Transfer-Encoding: chunked,\r\n identity\r\n", chunked(createBodyJSON("Folded"))) + smuggled, 400, "Transfer-Encoding is not supported"},
+		{"Kelvin sign", createRequest("", "Transfer-Encoding: chun\u212aed\r\n", chunked(createBodyJSON("Kelvin"))) + smuggled, 400, "Transfer-Encoding is not supported"},
 		{"HTTP/1.0", strings.Replace(createRequest("", "Transfer-Encoding: chunked\r\n", chunked(createBodyJSON("Old"))), "HTTP/1.1", "HTTP/1.0", 1) + smuggled,
 			400, "HTTP/1.0 request cannot use Transfer-Encoding"},
 		{"expect", createRequest("", "Expect: something\r\nContent-Length: 2\r\n", "{}") + smuggled, 417, "Expect header is not supported"},
@@ -140,8 +141,8 @@ func TestGuardRefusesAmbiguousFraming(t *testing.T) {
 	}
 }
 
-// TestGuardGraphErrorsForWhatNetHTTPRefuses: requests net/http answers before any handler runs get a
-// Graph envelope, never a plain-text body or a 5xx.
+// TestGuardGraphErrorsForWhatNetHTTPRefuses: requests net/http would answer itself before any handler
+// runs, with a plain-text body (and 505 for HTTP/2), get a Graph envelope from the guard instead.
 func TestGuardGraphErrorsForWhatNetHTTPRefuses(t *testing.T) {
 	e := MustOpenServer(t)
 	for _, tc := range []struct {
@@ -149,11 +150,11 @@ func TestGuardGraphErrorsForWhatNetHTTPRefuses(t *testing.T) {
 		status    int
 		text      string
 	}{
-		{"no host", "GET /v21.0/" + waba1 + "/flows HTTP/1.1\r\n\r\n", 400, "missing required Host header"},
-		{"bad host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400, "malformed Host header"},
+		{"no host", "GET /v21.0/" + waba1 + "/flows HTTP/1.1\r\n\r\n", 400, "needs a Host header"},
+		{"bad host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400, "Host header is malformed"},
 		{"bad header name", "GET / HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n", 400, "could not be read"},
 		{"bad request line", "FETCH\r\nHost: x\r\n\r\n", 400, "could not be read"},
-		{"HTTP/2 without TLS", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 400, "unsupported protocol version"},
+		{"HTTP/2 without TLS", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 400, "no HTTP/2 without TLS"},
 		{"two lengths", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, "could not be read"},
 		{"bad length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\na", 400, "could not be read"},
 		{"headers too large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 1100<<10) + "\r\n\r\n", 431, "headers are too large"},
@@ -229,5 +230,88 @@ func TestGuardEndsMalformedBodies(t *testing.T) {
 	}
 	if flowNames(t, e)["Behind"] {
 		t.Fatal("a request behind a malformed body was served")
+	}
+}
+
+// TestGuardHeaderTimeoutOnKeepAlive: on a connection that has served a request, a head that trickles in
+// is cut off ReadHeaderTimeout after its first byte (net/http alone would wait for the idle timeout).
+func TestGuardHeaderTimeoutOnKeepAlive(t *testing.T) {
+	e := MustOpenServer(t, withHTTP(func(s *http.Server) { s.ReadHeaderTimeout, s.IdleTimeout = 500*time.Millisecond, time.Minute }))
+	c := dialRaw(t, e)
+	c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if res, body := c.response(); res.StatusCode != 200 {
+		t.Fatalf("first request: %d %s", res.StatusCode, body)
+	}
+	start := time.Now()
+	c.send("GET /healthz HTTP/1.1\r\nHo")
+	res, body := c.response()
+	wantGraphError(t, res, body, http.StatusRequestTimeout, "did not arrive in time")
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("the trickling head was answered after %v", took)
+	}
+	if !c.closed() {
+		t.Fatal("the connection stayed open")
+	}
+}
+
+// TestGuardPipelines: what net/http tolerates between requests (a CRLF after a POST body) is tolerated,
+// and a request refused behind a good one does not cost the good one its answer.
+func TestGuardPipelines(t *testing.T) {
+	e := MustOpenServer(t)
+	one, two := createBodyJSON("After POST 1"), createBodyJSON("After POST 2")
+	c := dialRaw(t, e)
+	c.send(createRequest("", fmt.Sprintf("Content-Length: %d\r\n", len(one)), one) + "\r\n" +
+		createRequest("", fmt.Sprintf("Content-Length: %d\r\n", len(two)), two))
+	for i := range 2 {
+		if res, body := c.response(); res.StatusCode != 200 || !strings.Contains(string(body), `"id"`) {
+			t.Fatalf("request %d: %d %s", i, res.StatusCode, body)
+		}
+	}
+	good := createBodyJSON("Before a bad head")
+	c = dialRaw(t, e)
+	c.send(createRequest("", fmt.Sprintf("Content-Length: %d\r\n", len(good)), good) + "GET / HTTP/1.1\r\n Host: x\r\n\r\n")
+	if res, body := c.response(); res.StatusCode != 200 || !strings.Contains(string(body), `"id"`) {
+		t.Fatalf("the good request before a refused head: %d %s", res.StatusCode, body)
+	}
+	res, body := c.response()
+	wantGraphError(t, res, body, 400, "header line is malformed")
+	names := flowNames(t, e)
+	for _, n := range []string{"After POST 1", "After POST 2", "Before a bad head"} {
+		if !names[n] {
+			t.Errorf("flow %q was not created", n)
+		}
+	}
+}
+
+// TestHalfClosedClientGetsNo200: a client that half-closes its side after sending a request is taken
+// for gone by net/http, which ends the request's context; if that stops the work, the answer says so
+// with an error, never an empty 200.
+func TestHalfClosedClientGetsNo200(t *testing.T) {
+	e := MustOpenServer(t)
+	big := strings.Repeat(" ", 6<<20) + validFlow
+	body, _ := json.Marshal(map[string]any{"name": "Half closed", "categories": []string{"OTHER"}, "flow_json": big})
+	c := dialRaw(t, e)
+	c.send(createRequest("", fmt.Sprintf("Content-Length: %d\r\n", len(body)), string(body)))
+	c.conn.(*net.TCPConn).CloseWrite()
+	res, b := c.response()
+	t.Logf("answer after a half-close: %d %.80s", res.StatusCode, b)
+	if res.StatusCode == 200 && !strings.Contains(string(b), `"id"`) {
+		t.Fatalf("an empty 200: %q", b)
+	}
+	if res.StatusCode != 200 {
+		wantGraphErrorCode(t, res, b, 499, 1)
+	}
+}
+
+// wantGraphErrorCode checks that a raw response is a Graph error with the given status and code.
+func wantGraphErrorCode(t *testing.T, res *http.Response, body []byte, status, code int) {
+	t.Helper()
+	var v struct {
+		Error struct {
+			Code int `json:"code"`
+		} `json:"error"`
+	}
+	if res.StatusCode != status || json.Unmarshal(body, &v) != nil || v.Error.Code != code {
+		t.Fatalf("want a Graph error %d with status %d, got %d %s", code, status, res.StatusCode, body)
 	}
 }

@@ -41,6 +41,7 @@ var graphErrors = map[api.ErrorCode]graphShape{
 	eGone:        {http.StatusNotFound, 100, 0, "OAuthException", "", false},
 	eUnknownPath: {http.StatusBadRequest, 2500, 0, "OAuthException", "", false},
 	eBusy:        {http.StatusBadRequest, 4, 0, "OAuthException", "", true},
+	eCanceled:    {statusClientClosedRequest, 1, 0, "OAuthException", "", true},
 }
 
 // Server-only error codes, rendered through the same table.
@@ -48,6 +49,7 @@ const (
 	eForbidden   api.ErrorCode = "forbidden"
 	eGone        api.ErrorCode = "gone"
 	eUnknownPath api.ErrorCode = "unknown_path"
+	eCanceled    api.ErrorCode = "canceled"
 )
 
 const notFoundFormat = "Unsupported %s request. Object with ID '%s' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
@@ -88,12 +90,18 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if c.Request().Context().Err() != nil {
-		// The client hung up (or the server is closing its connection): whatever failed, failed because
-		// the work was stopped, and no one is there to read an answer. nginx's 499 says so in the log, so
-		// that real faults stay visible; Graph has no such status.
-		c.Response().Status = statusClientClosedRequest
+	var ae *api.Error
+	if c.Request().Context().Err() != nil && !errors.As(err, &ae) {
+		// The client hung up, or half-closed its side (net/http cannot tell them apart), or the server is
+		// closing its connection, and the work failed because it was stopped (an error the server gave on
+		// purpose, such as a body too slow, is answered as usual). nginx's 499 says so in the request log,
+		// so that real faults stay visible; a client still reading gets that status with a Graph error
+		// (Graph has no such status).
 		s.log.Debug("request canceled", "err", err, "method", c.Request().Method, "path", truncate(c.Request().URL.Path, 256), "fbtrace_id", traceID(c))
+		if werr := c.JSONBlob(statusClientClosedRequest, appendGraphError(make([]byte, 0, 256), graphErrors[eCanceled],
+			"(#1) The request was canceled before the server finished it", "", traceID(c))); werr != nil {
+			s.log.Debug("write error response", "err", werr)
+		}
 		return
 	}
 	code, msg, detail := s.classify(err, c)

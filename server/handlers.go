@@ -90,7 +90,7 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaId) error {
 	}
 	var verrs []api.ValidationError
 	if req.FlowJSON != nil {
-		content := []byte(*req.FlowJSON)
+		content := []byte(*req.FlowJSON) // a conversion between byte slice types: no copy
 		if len(content) > api.MaxAssetSize {
 			return api.Errorf(api.EINVALID, "(#100) Param flow_json exceeds the %d byte limit", api.MaxAssetSize)
 		}
@@ -195,11 +195,12 @@ func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaId, params gen.ListFlo
 		}
 		b = append(b, ']')
 		if n := len(res.Flows); n > 0 {
-			before, after := res.Flows[0].Seq, res.Flows[n-1].Seq
+			before := s.cursors.encode(wabaID, res.Flows[0].Seq)
+			after := s.cursors.encode(wabaID, res.Flows[n-1].Seq)
 			b = append(b, `,"paging":{"cursors":{"before":"`...)
-			b = s.cursors.append(b, wabaID, before)
+			b = append(b, before...)
 			b = append(b, `","after":"`...)
-			b = s.cursors.append(b, wabaID, after)
+			b = append(b, after...)
 			b = append(b, `"}`...)
 			if res.HasNext {
 				b = append(b, `,"next":`...)
@@ -217,7 +218,7 @@ func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaId, params gen.ListFlo
 
 // appendPageURL appends, as a JSON string, an absolute link to a neighbouring page that keeps the
 // caller's fields and limit.
-func (s *Server) appendPageURL(b []byte, wabaID string, fields *string, limit int, dir string, seq int64) []byte {
+func (s *Server) appendPageURL(b []byte, wabaID string, fields *string, limit int, dir, cursor string) []byte {
 	u := make([]byte, 0, 160)
 	u = append(u, s.publicURL...)
 	u = append(u, APIPrefix+"/"...)
@@ -233,7 +234,7 @@ func (s *Server) appendPageURL(b []byte, wabaID string, fields *string, limit in
 	u = append(u, '&')
 	u = append(u, dir...)
 	u = append(u, '=')
-	u = s.cursors.append(u, wabaID, seq) // base64url: safe in a query
+	u = append(u, cursor...) // base64url: safe in a query
 	return appendString(b, string(u))
 }
 

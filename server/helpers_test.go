@@ -105,7 +105,11 @@ type serverOptions struct {
 	backend  string
 	storage  string
 	config   func(*server.Config)
+	http     func(*http.Server)
 }
+
+// withHTTP changes the http.Server's settings (timeouts) before the guard reads them.
+func withHTTP(f func(*http.Server)) serverOption { return func(o *serverOptions) { o.http = f } }
 
 // withConfig changes the server's configuration before it starts.
 func withConfig(f func(*server.Config)) serverOption { return func(o *serverOptions) { o.config = f } }
@@ -143,7 +147,11 @@ func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
 	}
 	e := &env{tb: tb, backend: o.backend, storage: o.storage, Clock: &clock{t: time.Now().UTC()}}
 	ts := httptest.NewUnstartedServer(nil)
-	ts.Listener = server.WrapListener(ts.Listener, 0)
+	ts.Config.ReadHeaderTimeout = 5 * time.Second
+	if o.http != nil {
+		o.http(ts.Config)
+	}
+	ts.Listener = server.WrapListener(ts.Listener, ts.Config)
 	e.Root = "http://" + ts.Listener.Addr().String()
 	e.Base = e.Root + server.APIPrefix
 	instances := 1

@@ -4,7 +4,10 @@ package server
 // held by each such request from its first byte read until its response.
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -16,12 +19,18 @@ import (
 // carry a flow JSON fits, and a thousand of them at once cost a few tens of MB.
 const smallBody = 64 << 10
 
-// Defaults of Config.MaxLargeBodies and Config.LargeBodyWait. Eight 10 MB uploads in flight hold about
-// 500 MB between their buffers and the validator's tree; on two cores, more would only queue for CPU.
+// Defaults of Config.MaxLargeBodies, LargeBodyWait and LargeBodyIdle. Eight 10 MB uploads in flight hold
+// about 500 MB between their buffers and the validator's tree; on two cores, more would only queue for
+// CPU.
 const (
 	DefaultMaxLargeBodies = 8
 	defaultLargeBodyWait  = time.Second
+	defaultLargeBodyIdle  = 10 * time.Second
 )
+
+// largeBodyMinRate is the slowest a body holding a slot may arrive on average, once LargeBodyIdle has
+// passed, in bytes per second: 10 MB at this rate takes under three minutes.
+const largeBodyMinRate = 64 << 10
 
 // eBusy answers a request that found every large-body slot taken (Graph's code 4 is its rate limit,
 // which clients already retry; Retry-After says when).
@@ -29,6 +38,8 @@ const eBusy api.ErrorCode = "busy"
 
 // limitLargeBodies makes a request whose body is larger than smallBody, or of unknown length (chunked),
 // hold a slot while it runs. A request that finds none free waits up to LargeBodyWait, then gets code 4.
+// So that a few stalled clients cannot keep every slot, a body holding one must keep arriving: no pause
+// longer than LargeBodyIdle, and at least largeBodyMinRate on average after that.
 func (s *Server) limitLargeBodies(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
@@ -53,6 +64,33 @@ func (s *Server) limitLargeBodies(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		defer func() { <-s.bodySlots }()
+		r.Body = &steadyBody{ReadCloser: r.Body, rc: http.NewResponseController(c.Response()), idle: s.bodyIdle, start: time.Now()}
 		return next(c)
 	}
+}
+
+// steadyBody ends a body that stops arriving or arrives too slowly, with a Graph error.
+type steadyBody struct {
+	io.ReadCloser
+	rc    *http.ResponseController
+	idle  time.Duration
+	start time.Time
+	n     int64
+	err   error
+}
+
+func (b *steadyBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	b.rc.SetReadDeadline(time.Now().Add(b.idle)) // unsupported by test recorders: then only the rate counts
+	n, err := b.ReadCloser.Read(p)
+	b.n += int64(n)
+	var ne net.Error
+	elapsed := time.Since(b.start)
+	if errors.As(err, &ne) && ne.Timeout() || elapsed > b.idle && float64(b.n) < elapsed.Seconds()*largeBodyMinRate {
+		b.err = api.Errorf(api.EINVALID, "(#100) The request body arrived too slowly: a large body must not pause for more than %v, and must average %d KB/s", b.idle, largeBodyMinRate>>10)
+		return n, b.err
+	}
+	return n, err
 }

@@ -41,7 +41,7 @@ func stalledUpload(t *testing.T, e *env, flowID string) net.Conn {
 // not what they declared.
 func TestStalledUploadsHoldLittleMemory(t *testing.T) {
 	const n = 20
-	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.MaxLargeBodies = n }))
+	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.MaxLargeBodies, c.LargeBodyWait = n, 10*time.Millisecond }))
 	id := e.createFlow(tokenA, waba1, "Stalled")
 	var before runtime.MemStats
 	runtime.GC()
@@ -50,7 +50,15 @@ func TestStalledUploadsHoldLittleMemory(t *testing.T) {
 	for i := range conns {
 		conns[i] = stalledUpload(t, e, id)
 	}
-	time.Sleep(500 * time.Millisecond) // let every handler start reading its part
+	// Every stalled upload holds a slot once its handler runs: when one more large upload is refused,
+	// all n handlers are reading their parts.
+	for deadline := time.Now().Add(10 * time.Second); e.upload(tokenA, id, largeFlow()).Status == 200; {
+		if time.Now().After(deadline) {
+			t.Fatal("the stalled uploads never took their slots")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // their first bytes are in: the part headers have been read
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	growth := int64(after.HeapInuse) - int64(before.HeapInuse)
@@ -185,7 +193,7 @@ func TestDatabaseFileDeleted(t *testing.T) {
 		os.Remove(p)
 	}
 	r := e.get(e.Root+"/healthz", "")
-	if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "was deleted") {
+	if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "deleted or replaced") || strings.Contains(string(r.Body), e.storage) {
 		t.Fatalf("healthz after the file was deleted: %d %s", r.Status, r.Body)
 	}
 	res := e.postJSON("/"+waba1+"/flows", tokenA, map[string]any{"name": "Lost", "categories": []string{"OTHER"}})
@@ -216,7 +224,11 @@ func testClientGoneIsLoggedAs499(t *testing.T) {
 		httptest.NewRequestWithContext(ctx, "DELETE", server.APIPrefix+"/"+id, nil),
 	} {
 		req.Header.Set("Authorization", "Bearer "+tokenA)
-		e.Server.ServeHTTP(httptest.NewRecorder(), req)
+		rec := httptest.NewRecorder()
+		e.Server.ServeHTTP(rec, req)
+		if rec.Code != 499 || !strings.Contains(rec.Body.String(), `"code":1`) {
+			t.Errorf("%s %s answered %d %s, want a 499 Graph error", req.Method, req.URL.Path, rec.Code, rec.Body)
+		}
 	}
 	var statuses []float64
 	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
@@ -236,5 +248,43 @@ func testClientGoneIsLoggedAs499(t *testing.T) {
 	}
 	if f := e.get("/"+id+"?fields=status", tokenA).JSON(t); f["status"] != "DRAFT" {
 		t.Fatalf("the canceled publish changed the flow: %v", f)
+	}
+}
+
+// TestStalledLargeBodyLosesItsSlot: a large body that pauses too long, or trickles, is ended with a Graph
+// error and gives its slot back, so a few stalled clients cannot keep every upload out.
+func TestStalledLargeBodyLosesItsSlot(t *testing.T) {
+	e := MustOpenServer(t, withConfig(func(c *server.Config) {
+		c.MaxLargeBodies, c.LargeBodyWait, c.LargeBodyIdle = 1, 50*time.Millisecond, 300*time.Millisecond
+	}))
+	id := e.createFlow(tokenA, waba1, "Trickle")
+	for name, trickle := range map[string]time.Duration{"stalled": time.Hour, "trickling": 50 * time.Millisecond} {
+		t.Run(name, func(t *testing.T) {
+			c := dialRaw(t, e)
+			c.send(fmt.Sprintf("POST /v21.0/%s/assets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"flow.json\"\r\n\r\n{",
+				id, tokenA, 200<<10))
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() {
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(trickle):
+						c.send(" ")
+					}
+				}
+			}()
+			start := time.Now()
+			res, body := c.response()
+			wantGraphError(t, res, body, 400, "arrived too slowly")
+			if took := time.Since(start); took > 3*time.Second {
+				t.Fatalf("ended after %v", took)
+			}
+			// The slot is free again.
+			if r := e.upload(tokenA, id, largeFlow()); r.Status != 200 {
+				t.Fatalf("a large upload after: %d %s", r.Status, r.Body)
+			}
+		})
 	}
 }

@@ -202,10 +202,16 @@ func testCursorsAreSealed(t *testing.T) {
 		wantMessage(t, graphError(t, e.get("/"+waba2+"/flows?"+q, tokenAll), 400, 100), "is not a valid cursor")
 	}
 	refused("after=" + after) // made for account 1, used on account 2
-	flipped := []byte(after)
-	flipped[3] ^= 1
-	e2 := e.get("/"+waba1+"/flows?after="+string(flipped), tokenAll)
-	wantMessage(t, graphError(t, e2, 400, 100), "Param after is not a valid cursor")
+	raw, err := base64.RawURLEncoding.DecodeString(after)
+	if err != nil || len(raw) != 16 {
+		t.Fatalf("cursor %q is not 16 bytes of base64url", after)
+	}
+	for _, i := range []int{0, 7, 8, 15} { // the position and the tag, one bit each
+		tampered := append([]byte(nil), raw...)
+		tampered[i] ^= 1
+		e2 := e.get("/"+waba1+"/flows?after="+base64.RawURLEncoding.EncodeToString(tampered), tokenAll)
+		wantMessage(t, graphError(t, e2, 400, 100), "Param after is not a valid cursor")
+	}
 	for _, old := range []string{"d2YxOjI", "d2YxOjE", base64.RawURLEncoding.EncodeToString([]byte("wf1:3"))} {
 		refused("before=" + old) // the readable form of earlier versions
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	// finish before it is refused with code 4; zero means one second.
 	MaxLargeBodies int
 	LargeBodyWait  time.Duration
+	// LargeBodyIdle is the longest a large body may pause (and the time after which it must average
+	// 64 KB/s); zero means ten seconds.
+	LargeBodyIdle time.Duration
 }
 
 // Server is the Graph-compatible Flows API over a store.
@@ -57,6 +60,7 @@ type Server struct {
 	checks    map[string]*opCheck
 	bodySlots chan struct{}
 	bodyWait  time.Duration
+	bodyIdle  time.Duration
 	cursors   *cursorSealer
 }
 
@@ -92,6 +96,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.bodySlots = make(chan struct{}, cfg.MaxLargeBodies)
 	if s.bodyWait = cfg.LargeBodyWait; s.bodyWait <= 0 {
 		s.bodyWait = defaultLargeBodyWait
+	}
+	if s.bodyIdle = cfg.LargeBodyIdle; s.bodyIdle <= 0 {
+		s.bodyIdle = defaultLargeBodyIdle
 	}
 	for _, a := range cfg.Access.BusinessAccounts {
 		if err := s.store.PutBusinessAccount(ctx, a); err != nil {
@@ -139,19 +146,18 @@ func (s *Server) routes() {
 	s.echo = e
 }
 
-// healthz serves GET /healthz: 200 {"status":"ok"} while the store can serve, else 503 with the reason
-// (for SQLite, a database file deleted or replaced under the running server).
+// healthz serves GET /healthz: 200 {"status":"ok"} while the store can serve, else 503 with a reason that
+// names no path (the caller needs no token); the log has the detail.
 func (s *Server) healthz(c echo.Context) error {
 	err := s.store.Health(c.Request().Context())
 	if err == nil {
 		return c.JSONBlob(http.StatusOK, []byte(`{"status":"ok"}`))
 	}
 	reason := "the store does not answer"
-	var ae *api.Error
-	if errors.As(err, &ae) && ae.Detail != "" {
-		reason = ae.Detail
+	if api.ErrorCodeOf(err) == api.EUNAVAILABLE {
+		reason = "the store cannot take writes (its database file was deleted or replaced, or the database is unreachable)"
 	}
-	s.log.Error("health check failed", "err", err)
+	s.log.Warn("health check failed", "err", err)
 	b := []byte(`{"status":"unavailable","reason":`)
 	b = appendString(b, reason)
 	return c.JSONBlob(http.StatusServiceUnavailable, append(b, '}'))

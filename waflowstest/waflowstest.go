@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/api/sqlite"
@@ -103,7 +104,8 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.http = httptest.NewUnstartedServer(nil) // listens already; serves once started
-	s.http.Listener = server.WrapListener(s.http.Listener, 0)
+	s.http.Config.ReadHeaderTimeout = 10 * time.Second
+	s.http.Listener = server.WrapListener(s.http.Listener, s.http.Config)
 	srv, err := server.New(ctx, server.Config{Store: s.store, Access: access, PublicURL: "http://" + s.http.Listener.Addr().String()})
 	if err != nil {
 		s.Close()

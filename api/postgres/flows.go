@@ -179,7 +179,7 @@ func (s *Store) ListFlows(ctx context.Context, wabaID string, p api.Page) (api.F
 	var flows []api.Flow
 	var beyondCursor bool // flows on the far side of the cursor exist
 	err := s.again(ctx, func() error {
-		flows = flows[:0]
+		flows, beyondCursor = flows[:0], false
 		rs, err := s.pool.Query(ctx, q, args...)
 		if err != nil {
 			return err

@@ -14,6 +14,9 @@ import (
 	"github.com/waflows/waflows/internal/pgtest"
 )
 
+// seqLockClass is the store's advisory lock class for taking seqs ("wfls").
+const seqLockClass = 0x77666c73
+
 // TestPollerSeesEveryFlow: of two creates, the one that starts first is held up before its commit while
 // the other one finishes. A poller that lists in between and then asks for what is newer than the newest
 // flow it saw must, in the end, have seen both.
@@ -62,7 +65,7 @@ func TestPollerSeesEveryFlow(t *testing.T) {
 			fastDone <- err
 		case <-time.After(10 * time.Millisecond):
 			var waiting bool
-			admin.QueryRow(ctx, `SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&waiting)
+			admin.QueryRow(ctx, `SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND NOT granted`, seqLockClass).Scan(&waiting)
 			if !waiting {
 				continue
 			}

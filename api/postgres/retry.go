@@ -28,8 +28,9 @@ func connLost(err error) bool {
 		// admin_shutdown, crash_shutdown, cannot_connect_now, and class 08 (connection exception).
 		return pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || strings.HasPrefix(pe.Code, "08")
 	}
-	var ae *api.Error
-	if errors.As(err, &ae) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	// A domain error (a refused change) holds none of the errors below; one the store has wrapped (txFlow
+	// reports errors through wrap) still holds the driver's.
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
 	var ne net.Error

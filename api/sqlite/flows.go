@@ -50,11 +50,11 @@ func flowValues(f *api.Flow) (cats, verrs string, assetSHA string, assetSize, as
 
 // CreateFlow stores a new flow; see api.FlowStore.
 func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	if err := s.checkFile(); err != nil {
 		return err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err)
@@ -179,11 +179,11 @@ func (s *Store) PutAsset(ctx context.Context, id string, content []byte, change 
 }
 
 func (s *Store) mutate(ctx context.Context, id string, content []byte, change func(*api.Flow) error) (api.Flow, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	if err := s.checkFile(); err != nil {
 		return api.Flow{}, err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return api.Flow{}, wrap(err)
@@ -241,11 +241,11 @@ func (s *Store) Asset(ctx context.Context, id string) ([]byte, error) {
 
 // DeleteFlow removes a flow and its JSON after check approves, in one transaction.
 func (s *Store) DeleteFlow(ctx context.Context, id string, check func(*api.Flow) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	if err := s.checkFile(); err != nil {
 		return err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err)

@@ -136,12 +136,13 @@ func (s *Store) checkFile() error {
 		Detail: fmt.Sprintf("The database file %s was %s while the server runs; nothing can be stored until waflows serve is restarted.", s.path, what)}
 }
 
-// Health reports whether the store can take writes: EUNAVAILABLE when its database file is gone.
+// Health reports whether the store can take writes: EUNAVAILABLE when its database file is gone. It asks
+// a reading connection, so it does not wait behind a long write.
 func (s *Store) Health(ctx context.Context) error {
 	if err := s.checkFile(); err != nil {
 		return err
 	}
-	return wrap(s.writer.PingContext(ctx))
+	return wrap(s.reader.PingContext(ctx))
 }
 
 // migrate applies, in one transaction, every embedded migration not yet recorded.

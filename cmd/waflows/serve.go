@@ -92,7 +92,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printBanner(stdout, base, *db, access, dev)
 
 	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(server.WrapListener(ln, httpServer.MaxHeaderBytes)) }()
+	go func() { errc <- httpServer.Serve(server.WrapListener(ln, httpServer)) }()
 	select {
 	case err := <-errc:
 		return err
