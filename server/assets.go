@@ -18,7 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/gen"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // assetPath serves flow JSON downloads outside the API, like Meta's CDN links: no token, a signature

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 func TestUploadFlowJSON(t *testing.T) { eachBackend(t, testUploadFlowJSON) }

@@ -19,7 +19,7 @@ import (
 
 	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/server"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // stalledUpload opens a connection that declares a 10 MB upload, sends its first bytes and stops.

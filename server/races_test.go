@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/api"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // TestRaces: conflicting requests on one flow over HTTP; exactly one of each pair wins, and the final

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/waflows/waflows/internal/pgtest"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // buildWaflows builds the command once per test into a temporary directory.

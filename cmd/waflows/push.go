@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/waflows/waflows/client"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // push implements `waflows push FILE --waba ID --name NAME [--category C…] [--publish]`: validate the file

@@ -10,7 +10,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // errInvalid marks a run in which some file has validation errors (exit status 1).

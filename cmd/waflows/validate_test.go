@@ -82,7 +82,7 @@ func TestValidateCommand(t *testing.T) {
 // exactly the array `waflows validate --json` prints.
 func TestValidateMatchesServer(t *testing.T) {
 	var files []string
-	for _, pattern := range []string{"../../spec/flowjson/testdata/*/*.json", "../../../shared/corpus/*/*.json"} {
+	for _, pattern := range []string{"../../flowjson/testdata/*/*.json", "../../../shared/corpus/*/*.json"} {
 		m, _ := filepath.Glob(pattern)
 		files = append(files, m...)
 	}

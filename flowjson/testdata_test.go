@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/invalid/*.errors.json from the current output (review the diff!)")

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/internal/flowgen"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 func TestGeneratedFlow(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // doneAfter is a context that reports itself canceled from the n-th time it is asked on.

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/internal/flowgen"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // BenchmarkAnalyzeCorpusLargest runs the largest flow of the shared corpus

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // worstShape builds one hostile document of about size bytes.

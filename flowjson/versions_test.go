@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // serverValidFlow and serverEndpointFlow are the flows the server's tests

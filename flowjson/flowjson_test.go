@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/waflows/waflows/internal/flowgen"
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // TestAnalyzeResult covers what Analyze reports besides errors, chiefly

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waflows/waflows/spec/flowjson"
+	"github.com/waflows/waflows/flowjson"
 )
 
 // TestHostileDocuments feeds documents built to make a careless validator
