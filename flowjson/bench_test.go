@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/internal/flowgen"
 )
 
 // BenchmarkAnalyzeCorpusLargest runs the largest flow of the shared corpus

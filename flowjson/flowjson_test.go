@@ -8,8 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/internal/flowgen"
 )
 
 // TestAnalyzeResult covers what Analyze reports besides errors, chiefly

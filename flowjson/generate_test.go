@@ -3,8 +3,8 @@ package flowjson_test
 import (
 	"testing"
 
-	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/internal/flowgen"
 )
 
 func TestGeneratedFlow(t *testing.T) {

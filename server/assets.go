@@ -17,8 +17,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/waflows/waflows/api"
-	"github.com/waflows/waflows/gen"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/gen"
 )
 
 // assetPath serves flow JSON downloads outside the API, like Meta's CDN links: no token, a signature

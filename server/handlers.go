@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/waflows/waflows/api"
-	"github.com/waflows/waflows/gen"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/gen"
 )
 
 // Paging limits of the flows edge.

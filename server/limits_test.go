@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waflows/waflows/flowjson"
 	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/server"
-	"github.com/waflows/waflows/flowjson"
 )
 
 // stalledUpload opens a connection that declares a 10 MB upload, sends its first bytes and stops.

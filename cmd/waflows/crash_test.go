@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/waflows/waflows/internal/pgtest"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/internal/pgtest"
 )
 
 // buildWaflows builds the command once per test into a temporary directory.
