@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the schema phase of components: the walk over layouts, If, Switch and Form, and each
+// property's type, enum, version and text (section B.8).
+
 import (
 	"fmt"
 	"strconv"

@@ -1,5 +1,8 @@
 package flowjson_test
 
+// Tests over the shared corpus of real flows (read in place): valid, invalid, disputed and bundled flows,
+// each flow that breaks a documented rule with the exact codes expected and why.
+
 import (
 	"encoding/json"
 	"os"

@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the package's API: the codes, ValidationError and Result, Analyze and Validate, and how
+// findings become ValidationErrors.
+
 import (
 	"context"
 	"encoding/json"

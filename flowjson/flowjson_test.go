@@ -1,5 +1,7 @@
 package flowjson_test
 
+// Tests of the API: what Analyze reports besides errors, versions, nesting and error limits.
+
 import (
 	"encoding/json"
 	"reflect"

@@ -1,5 +1,8 @@
 package flowjson_test
 
+// The fuzz target of Analyze: no panics, positions inside the document, results that do not alias the
+// input.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,7 @@
 package flowjson_test
 
+// A test that the generated benchmark flow is valid.
+
 import (
 	"testing"
 

@@ -1,5 +1,7 @@
 package flowjson_test
 
+// Tests with documents built to make a careless validator slow, deep or unbounded.
+
 import (
 	"encoding/json"
 	"fmt"

@@ -1,5 +1,7 @@
 package flowjson_test
 
+// Structure-aware mutations of valid flows: Analyze must stay consistent on near-valid documents.
+
 import (
 	"encoding/json"
 	"math/rand/v2"

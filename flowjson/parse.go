@@ -1,5 +1,7 @@
 package flowjson
 
+// This file holds the strict RFC 8259 parser that builds the tree, and its syntax errors.
+
 import (
 	"bytes"
 	"fmt"

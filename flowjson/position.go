@@ -1,5 +1,7 @@
 package flowjson
 
+// This file holds the positions of findings: byte offsets turned into 1-based lines and character columns.
+
 import (
 	"fmt"
 	"sort"

@@ -1,5 +1,7 @@
 package flowjson_test
 
+// Helpers that check every reported position lies inside its document.
+
 import (
 	"testing"
 	"unicode/utf8"

@@ -1,5 +1,8 @@
 package flowjson_test
 
+// Table tests over testdata/valid and testdata/invalid: each invalid case with the exact errors it must
+// give.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the parsed document: nodes in one slice, member and element iteration, duplicate keys,
+// decoded strings, and paths.
+
 import (
 	"encoding/json"
 	"iter"

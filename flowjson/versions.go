@@ -1,5 +1,7 @@
 package flowjson
 
+// This file holds the Flow JSON and Data API versions Meta knows, accepts and publishes (section B.2).
+
 import "strconv"
 
 // Versions returns every Flow JSON version Meta still accepts for sending,

@@ -1,5 +1,8 @@
 package flowjson_test
 
+// Tests of versions: components and properties from the version that introduced them, and the server's
+// sample flows in every version.
+
 import (
 	"strings"
 	"testing"

@@ -1,9 +1,9 @@
 package flowjson
 
-// This file describes the 24 components: their properties, the versions
-// that introduced them, their types, enums and character limits (sections
-// B.2 and B.8 of the reference, cross-checked with the JSON Schema that
-// Meta's own Flow JSON validator builds). The tables are read-only.
+// This file holds the table of the 24 components: their properties, the versions that introduced them,
+// their types, enums and character limits, and where each may sit (sections B.2 and B.8 of the reference,
+// cross-checked with the JSON Schema that Meta's own Flow JSON validator builds). The tables are read-
+// only.
 
 // compType identifies a component.
 type compType uint8

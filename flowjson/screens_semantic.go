@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the semantic rules of screens: unique and reserved ids, per-screen component caps and
+// placement, component names, and the rules over all screens (section B.3).
+
 import (
 	"fmt"
 	"strings"
@@ -37,35 +40,6 @@ var perScreenCaps = [...]struct {
 
 // maxComponentsPerScreen is Meta's documented limit of components per screen.
 const maxComponentsPerScreen = 50
-
-// checkSemantics applies the rules that span objects: screens, forms,
-// conditional rendering, actions, references and routing.
-func (a *analyzer) checkSemantics() {
-	a.ends = make([]int, len(a.comps))
-	for j := len(a.comps) - 1; j >= 0; j-- {
-		end := j + 1
-		for end < len(a.comps) && a.inside(j, end) {
-			end = a.ends[end]
-		}
-		a.ends[j] = end
-	}
-	a.checkScreenIDs()
-	for si := range a.screens {
-		if a.past(a.screens[si].node) {
-			return
-		}
-		a.checkScreenComponents(si)
-	}
-	a.checkFlowRules()
-	a.checkActions()
-	a.checkRouting()
-	a.checkRefs()
-}
-
-// inside reports whether comps[j] lies inside comps[i].
-func (a *analyzer) inside(i, j int) bool {
-	return a.comps[j].node < int(a.t.nodes[a.comps[i].node].next)
-}
 
 // screenIndex returns the index of the screen with id id, or -1.
 func (a *analyzer) screenIndex(id string) int {
@@ -106,62 +80,6 @@ func (a *analyzer) checkScreenIDs() {
 	if !terminal {
 		a.report(screensNode, CodeMissingTerminalScreen, "Terminal screen is required but not provided.")
 	}
-}
-
-// bigObject is the size from which an object's members are looked up
-// through an index: a hostile document must not make rules that look up
-// every key of one large object in another (payloads against data models,
-// init-values against forms) cost the product of their sizes.
-const bigObject = 32
-
-// lookup is tree.member for the rules: it returns the key and value nodes of
-// the last property name of object obj. Objects of more than bigObject
-// members are indexed on first use.
-func (a *analyzer) lookup(obj int, name string) (key, val int, ok bool) {
-	if obj < 0 || a.t.kind(obj) != kindObject {
-		return 0, 0, false
-	}
-	if idx, indexed := a.big[obj]; indexed {
-		key, ok = idx[name]
-		if !ok {
-			return 0, 0, false
-		}
-		return key, key + 1, true
-	}
-	n := 0
-	for k, v := range a.t.members(obj) {
-		n++
-		if a.t.textEquals(k, name) {
-			key, val, ok = k, v, true
-		}
-	}
-	if n > bigObject {
-		idx := make(map[string]int, n)
-		for k := range a.t.members(obj) {
-			idx[a.t.view(k)] = k
-		}
-		if a.big == nil {
-			a.big = make(map[int]map[string]int)
-		}
-		a.big[obj] = idx
-	}
-	return key, val, ok
-}
-
-// member returns the value of property name of object obj, or -1.
-func (a *analyzer) member(obj int, name string) int {
-	if _, v, ok := a.lookup(obj, name); ok {
-		return v
-	}
-	return -1
-}
-
-// keyOf returns the key node of property name of object obj, or -1.
-func (a *analyzer) keyOf(obj int, name string) int {
-	if k, _, ok := a.lookup(obj, name); ok {
-		return k
-	}
-	return -1
 }
 
 // tally counts the components of comps[lo:hi] that are direct children of

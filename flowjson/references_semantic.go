@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the semantic rules of dynamic references (${data…}, ${form…}, ${screen…}): resolving
+// them against data models and forms, and the types they bind (section B.5).
+
 import (
 	"fmt"
 	"strconv"

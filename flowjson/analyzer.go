@@ -1,12 +1,11 @@
 package flowjson
 
+// This file holds the analyzer: what the schema phase records, how findings are kept within the limits,
+// the two phases in order, and member lookup in large objects.
+
 import (
 	"fmt"
-	"net/url"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // What Analyze reports of one document is bounded, so that storing and listing
@@ -255,268 +254,87 @@ func (a *analyzer) run() {
 	a.checkSemantics()
 }
 
-func (a *analyzer) checkVersion() {
-	_, v, ok := a.lookup(root, "version")
-	if !ok {
-		a.reportMissing(root, CodeMissingFlowJSONVersion, "Flow JSON version is not specified. The property 'version' is required.")
-		return
+// checkSemantics applies the rules that span objects: screens, forms,
+// conditional rendering, actions, references and routing.
+func (a *analyzer) checkSemantics() {
+	a.ends = make([]int, len(a.comps))
+	for j := len(a.comps) - 1; j >= 0; j-- {
+		end := j + 1
+		for end < len(a.comps) && a.inside(j, end) {
+			end = a.ends[end]
+		}
+		a.ends[j] = end
 	}
-	if a.t.kind(v) != kindString {
-		a.report(v, CodeInvalidFlowJSONVersion,
-			fmt.Sprintf("Invalid Flow JSON version. Expected a string of the form 'MAJOR.MINOR', e.g. '7.3', but found %s.", a.t.kind(v).typeName()))
-		return
-	}
-	version := a.t.text(v)
-	a.res.Version = version
-	n, wellFormed := versionNumber(version)
-	switch {
-	case IsKnownVersion(version):
-		a.ver = n
-	case !wellFormed:
-		a.report(v, CodeInvalidFlowJSONVersion,
-			fmt.Sprintf("Invalid Flow JSON version %s. Expected a string of the form 'MAJOR.MINOR', e.g. '7.3'.", quoteValue(version)))
-	case isExpiredVersion(n):
-		a.report(v, CodeUnsupportedFlowJSONVersion,
-			fmt.Sprintf("Unsupported Flow JSON version %s: it has expired. Supported versions are: %s.", quoteValue(version), strings.Join(Versions(), ", ")))
-	case isUnavailableVersion(n):
-		a.report(v, CodeUnavailableFlowJSONVersion,
-			fmt.Sprintf("The Flow JSON version %s is not available for your WABA ID. Supported versions are: %s.", quoteValue(version), strings.Join(Versions(), ", ")))
-	default:
-		a.report(v, CodeInvalidFlowJSONVersion,
-			fmt.Sprintf("Invalid Flow JSON version %s. Supported versions are: %s.", quoteValue(version), strings.Join(Versions(), ", ")))
-	}
-}
-
-// checkRootKeys rejects top-level properties the schema does not define.
-// Every occurrence of a bad key is reported, duplicates included.
-func (a *analyzer) checkRootKeys() {
-	for k, v := range a.t.members(root) {
-		if a.past(k) {
+	a.checkScreenIDs()
+	for si := range a.screens {
+		if a.past(a.screens[si].node) {
 			return
 		}
-		name := a.t.view(k)
-		switch name {
-		case "version", "screens", "routing_model", "data_api_version":
-		case "data_channel_uri":
-			switch {
-			case a.ver == 0:
-				// Only decidable once the version is known; an unknown version is reported already.
-			case a.ver >= v30:
-				a.report(k, CodeInvalidPropertyKey,
-					"Property 'data_channel_uri' is no longer supported in Flow JSON as of version '3.0'. Please configure your endpoint URI using Flows API or Builder. Refer Flows documentation at https://developers.facebook.com/docs/whatsapp/flows for more information.")
-			case a.t.kind(v) != kindString:
-				a.reportType(v, "data_channel_uri", "string")
-			case !isHTTPURL(a.t.view(v)):
-				a.report(v, CodeInvalidPropertyValueFormat, "Property 'data_channel_uri' should be in 'uri' format.")
-			}
-		case "meta":
-			// Allowed by the schema from 5.1; unknowable for an unknown version.
-			if a.ver >= v51 {
-				a.checkMeta(k, v)
-			} else if a.ver != 0 {
-				a.report(k, CodeInvalidPropertyKey, "Property 'meta' cannot be specified at $root.")
-			}
-		default:
-			a.report(k, CodeInvalidPropertyKey, fmt.Sprintf("Property %s cannot be specified at $root.", quoteValue(name)))
-		}
+		a.checkScreenComponents(si)
 	}
+	a.checkFlowRules()
+	a.checkActions()
+	a.checkRouting()
+	a.checkRefs()
 }
 
-// checkMeta judges the top-level "meta" object that the schema allows from
-// 5.1 ({"lead_gen_ai": boolean}). Meta accepts it only on flows its own
-// lead-generation assistant creates, so a well-formed one is still refused.
-func (a *analyzer) checkMeta(k, v int) {
-	if a.t.kind(v) != kindObject {
-		a.reportType(v, "meta", "object")
-		return
-	}
-	bad := false
-	for mk, mv := range a.t.members(v) {
-		if a.t.view(mk) != "lead_gen_ai" {
-			a.report(mk, CodeInvalidPropertyKey, fmt.Sprintf("Property %s cannot be specified at meta.", quoteValue(a.t.view(mk))))
-			bad = true
-		} else if kd := a.t.kind(mv); kd != kindTrue && kd != kindFalse {
-			a.reportType(mv, "lead_gen_ai", "boolean")
-			bad = true
-		}
-	}
-	if !bad {
-		a.report(k, CodeInvalidPropertyKey,
-			"Property 'meta' cannot be specified at $root: it is reserved for flows that Meta's lead generation assistant creates.")
-	}
+// inside reports whether comps[j] lies inside comps[i].
+func (a *analyzer) inside(i, j int) bool {
+	return a.comps[j].node < int(a.t.nodes[a.comps[i].node].next)
 }
 
-func (a *analyzer) checkDataAPIVersion() {
-	_, v, ok := a.lookup(root, "data_api_version")
-	if !ok {
-		return
+// bigObject is the size from which an object's members are looked up
+// through an index: a hostile document must not make rules that look up
+// every key of one large object in another (payloads against data models,
+// init-values against forms) cost the product of their sizes.
+const bigObject = 32
+
+// lookup is tree.member for the rules: it returns the key and value nodes of
+// the last property name of object obj. Objects of more than bigObject
+// members are indexed on first use.
+func (a *analyzer) lookup(obj int, name string) (key, val int, ok bool) {
+	if obj < 0 || a.t.kind(obj) != kindObject {
+		return 0, 0, false
 	}
-	a.res.UsesEndpoint = a.t.kind(v) != kindNull
-	if a.t.kind(v) != kindNull {
-		a.dataAPI = v
-	}
-	if a.t.kind(v) == kindString {
-		a.res.DataAPIVersion = a.t.text(v)
-		if isDataAPIVersionFor(a.res.DataAPIVersion, a.ver) {
-			return
+	if idx, indexed := a.big[obj]; indexed {
+		key, ok = idx[name]
+		if !ok {
+			return 0, 0, false
 		}
+		return key, key + 1, true
 	}
-	found := a.t.kind(v).typeName()
-	if a.t.kind(v) == kindString {
-		found = quoteValue(a.res.DataAPIVersion)
-	}
-	expected := "3.0, 4.0"
-	if a.ver != 0 && a.ver < v73 {
-		expected = "3.0"
-	}
-	a.report(v, CodeNoSupportedDataAPIVersion,
-		fmt.Sprintf("No supported Data API version found for given Flow JSON version. Expected one of: [%s], but found %s.", expected, found))
-}
-
-// checkRoutingModel checks the shape of routing_model: a map from screen ids
-// to arrays of screen ids. What the routes mean is judged later.
-func (a *analyzer) checkRoutingModel() {
-	_, v, ok := a.lookup(root, "routing_model")
-	if !ok {
-		return
-	}
-	if a.t.kind(v) != kindObject {
-		a.reportType(v, "routing_model", "object")
-		return
-	}
-	a.routing = v
-	if a.ver == 0 {
-		return
-	}
-	for k, dests := range a.t.members(v) {
-		if a.past(k) {
-			return
-		}
-		if !isScreenID(a.t.view(k)) {
-			a.report(k, CodePatternMismatch, fmt.Sprintf("%s should only consist of alphabets and underscores.", quoteValue(a.t.view(k))))
-			continue
-		}
-		if a.t.kind(dests) != kindArray {
-			a.reportType(dests, a.t.view(k), "array")
-			continue
-		}
-		for idx, d := range a.t.elements(dests) {
-			switch {
-			case a.t.kind(d) != kindString:
-				a.reportType(d, a.t.view(k)+"["+strconv.Itoa(idx)+"]", "string")
-			case !isScreenID(a.t.view(d)):
-				a.report(d, CodePatternMismatch, fmt.Sprintf("%s should only consist of alphabets and underscores.", quoteValue(a.t.view(d))))
-			}
-		}
-	}
-}
-
-func (a *analyzer) checkScreens() {
-	_, screens, ok := a.lookup(root, "screens")
-	switch {
-	case !ok:
-		a.reportMissing(root, CodeMissingRequiredProperty, "Required property 'screens' is missing.")
-	case a.t.kind(screens) != kindArray:
-		a.reportType(screens, "screens", "array")
-	case a.t.isEmpty(screens):
-		a.report(screens, CodeMinItemsRequired, "Property 'screens' should have at least '1' item.")
-	default:
-		for idx, screen := range a.t.elements(screens) {
-			if a.past(screen) {
-				return
-			}
-			if a.t.kind(screen) != kindObject {
-				a.reportType(screen, "screens["+strconv.Itoa(idx)+"]", "object")
-				continue
-			}
-			if a.ver != 0 {
-				a.checkScreen(screen)
-			}
-		}
-	}
-}
-
-// isScreenID reports whether s is a screen id: letters and underscores.
-func isScreenID(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '_' && (c|0x20 < 'a' || c|0x20 > 'z') {
-			return false
-		}
-	}
-	return true
-}
-
-// isBlank reports whether s holds nothing but white space, as Meta's
-// "not blank or empty" pattern sees it.
-func isBlank(s string) bool {
-	for _, r := range s {
-		if !unicode.IsSpace(r) && r != '\ufeff' {
-			return false
-		}
-	}
-	return true
-}
-
-// isHTTPURL reports whether s is an absolute http or https URL with a host.
-func isHTTPURL(s string) bool {
-	u, err := url.Parse(strings.TrimSpace(s))
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// charCount counts the characters (code points) of s.
-func charCount(s string) int { return utf8.RuneCountInString(s) }
-
-// clipLength is how much of a long text from the document a message repeats.
-const clipLength = 200
-
-// clip cuts s to clipLength characters, marking the cut with "…": messages
-// quote expressions and operands, which a hostile document makes megabytes long.
-func clip(s string) string { return clipTo(s, clipLength) }
-
-// clipTo cuts s to at most n characters, the last of them "…" when cut.
-func clipTo(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	chars := 0
-	for i := range s {
-		if chars == n-1 {
-			return s[:i] + "…"
-		}
-		chars++
-	}
-	return s
-}
-
-// quoteValue shows a value taken from the document in single quotes, with
-// control characters escaped and long values cut, so that a message stays
-// one short line whatever the document holds.
-func quoteValue(s string) string {
-	const limit = 60
-	var b strings.Builder
-	b.WriteByte('\'')
 	n := 0
-	for _, r := range s {
-		if n == limit {
-			b.WriteString("…")
-			break
-		}
+	for k, v := range a.t.members(obj) {
 		n++
-		if unicode.IsPrint(r) {
-			b.WriteRune(r)
-		} else {
-			fmt.Fprintf(&b, "\\u%04x", r)
+		if a.t.textEquals(k, name) {
+			key, val, ok = k, v, true
 		}
 	}
-	b.WriteByte('\'')
-	return b.String()
+	if n > bigObject {
+		idx := make(map[string]int, n)
+		for k := range a.t.members(obj) {
+			idx[a.t.view(k)] = k
+		}
+		if a.big == nil {
+			a.big = make(map[int]map[string]int)
+		}
+		a.big[obj] = idx
+	}
+	return key, val, ok
 }
 
-// listOf formats names as Meta's messages list them: "[a, b]".
-func listOf(names ...string) string {
-	return "[" + strings.Join(names, ", ") + "]"
+// member returns the value of property name of object obj, or -1.
+func (a *analyzer) member(obj int, name string) int {
+	if _, v, ok := a.lookup(obj, name); ok {
+		return v
+	}
+	return -1
+}
+
+// keyOf returns the key node of property name of object obj, or -1.
+func (a *analyzer) keyOf(obj int, name string) int {
+	if k, _, ok := a.lookup(obj, name); ok {
+		return k
+	}
+	return -1
 }

@@ -1,14 +1,13 @@
 package flowjson
 
+// This file holds the two small languages of Flow JSON, If conditions (4.0+, without backticks) and nested
+// expressions (6.0+, in backticks): parsed by hand into types, without building a tree (section B.5).
+
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
 )
-
-// This file checks the two small languages of Flow JSON: If conditions
-// (4.0+, without backticks) and nested expressions (6.0+, in backticks).
-// Both are parsed by hand into types, without building a tree.
 
 type tokKind uint8
 

@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the routing rules: the routing model given with data_api_version, or the one derived
+// from navigate actions (section B.4).
+
 import (
 	"fmt"
 	"slices"

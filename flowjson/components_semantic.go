@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the semantic rules of single components: If and Switch Footers, minimum and maximum
+// pairs, dates and CalendarPicker modes, NavigationList, Form init-values and error-messages.
+
 import (
 	"fmt"
 	"strconv"

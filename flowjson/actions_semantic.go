@@ -1,5 +1,8 @@
 package flowjson
 
+// This file holds the semantic rules of actions: complete on terminal screens, navigate targets and
+// payloads, update_data, payload references, media picker values in payloads (section B.6).
+
 import (
 	"fmt"
 	"strings"
