@@ -5,6 +5,7 @@ package flowjson
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -98,23 +99,11 @@ func (a *analyzer) checkTerminalFooters() {
 // against that screen's data model; it reports whether the payload's
 // references are worth checking.
 func (a *analyzer) checkNavigate(act *actionInfo) bool {
-	if act.next < 0 || !act.nextScr {
-		return true
-	}
-	target := a.t.view(act.next)
-	if strings.HasPrefix(target, "${") {
-		return true
-	}
-	si := a.comps[act.comp].screen
-	ti := a.screenIndex(target)
+	ti, ok := a.navigateTarget(act)
 	if ti < 0 {
-		a.report(act.next, CodeInvalidNavigateActionNextScreenName, fmt.Sprintf("Unknown screen ids found: [%s].", target))
-		return false
+		return ok
 	}
-	if ti == si {
-		a.report(act.next, CodeInvalidNavigateActionNextScreenName, fmt.Sprintf("Same screen navigation is not allowed. Loop detected at [%s].", target))
-		return false
-	}
+	si, target := a.comps[act.comp].screen, a.screens[ti].id
 	data, payload := a.screens[ti].data, act.payload
 	if data < 0 {
 		if payload >= 0 && !a.t.isEmpty(payload) {
@@ -133,12 +122,8 @@ func (a *analyzer) checkNavigate(act *actionInfo) bool {
 			a.checkPayloadType(si, ti, name, v, field, CodeInvalidNavigateActionPayload)
 		}
 	}
-	// Meta's validator asks every field of the next screen's data model from
-	// the payload before 6.0 and again from 7.3; versions 6.0 to 7.2 let
-	// fields come from elsewhere (global references, the endpoint).
-	if a.ver >= v60 && a.ver < v73 {
-		return true
-	}
+	// Every field of the next screen's data model comes from the payload, in every version: Meta's error
+	// catalogue gives the rule no version range (see the package doc).
 	// The message lists the first missing fields only: a hostile data
 	// model must not make every navigate action cost its size.
 	const listed = 10
@@ -312,7 +297,8 @@ func (a *analyzer) checkPayloadRefs(act *actionInfo) {
 		return
 	}
 	si := a.comps[act.comp].screen
-	natives, files, sizeKB := 0, 0, 0
+	var natives []int // the media pickers the payload names, each once
+	files, sizeKB := 0, 0
 	var nativeType compType
 	for _, v := range a.t.members(act.payload) {
 		switch a.t.kind(v) {
@@ -331,7 +317,10 @@ func (a *analyzer) checkPayloadRefs(act *actionInfo) {
 					a.report(v, CodeInvalidOnClickActionPayload,
 						fmt.Sprintf("The %s component's value is not allowed in the payload of the navigate action.", a.comps[ci].typ))
 				case "complete":
-					natives++
+					if slices.Contains(natives, ci) {
+						continue
+					}
+					natives = append(natives, ci)
 					nativeType = a.comps[ci].typ
 					n, kb := a.nativeLimits(ci)
 					files += n
@@ -344,11 +333,13 @@ func (a *analyzer) checkPayloadRefs(act *actionInfo) {
 			}
 		}
 	}
-	if natives == 0 {
+	if len(natives) == 0 {
 		return
 	}
+	// One picker per payload in every version (Meta's error catalogue gives no version range); as a
+	// screen holds at most one, two can only come from a global reference to another screen's picker.
 	switch {
-	case a.ver < v50 && natives > 1:
+	case len(natives) > 1:
 		a.report(act.payload, CodeInvalidOnClickActionPayload, "Complete action payload can contain either a single PhotoPicker or a single DocumentPicker component.")
 	case a.ver < v50 && files > maxResponseFiles40:
 		prop := "max-uploaded-photos"

@@ -53,7 +53,8 @@ type finding struct {
 // only on documents that passed the first, so that one fault gives one error.
 type analyzer struct {
 	t     *tree
-	found []finding
+	errs  findings
+	warns findings
 	later []finding // semantic findings met during the schema walk
 	res   Result
 	ver   int // Flow JSON version number; 0 when unknown
@@ -66,11 +67,6 @@ type analyzer struct {
 	refs     []refInfo
 	carousel int // ImageCarousel components in the flow
 
-	cut int // with maxErrors findings, the latest start worth keeping
-	// omitted counts the findings dropped by add (a lower bound: walks stop
-	// at the cut); firstOmitted is the earliest of them.
-	omitted      int
-	firstOmitted finding
 	ends         []int                  // ends[j]: index in comps just past the components inside comps[j]
 	big          map[int]map[string]int // member indexes of large objects (see lookup)
 	ids          map[string]int         // screen id to index in screens
@@ -88,6 +84,7 @@ type screenInfo struct {
 	refresh        int // refresh_on_back value node, -1 when absent
 	data           int // data value node, -1 when absent or malformed
 	sensitive      int // sensitive value node, -1 when absent
+	layout         int // layout value node, -1 when absent
 	comps0, comps1 int // its components are comps[comps0:comps1]
 	names          map[string]int
 }
@@ -128,42 +125,71 @@ type refInfo struct {
 	rich   bool // RichText text
 }
 
-// add records a finding. Only the maxErrors earliest findings (by position)
-// are kept: once that many are known, a finding that starts after all of
-// them is dropped, and the list is cut back whenever it doubles.
-func (a *analyzer) add(f finding) {
-	if len(a.found) >= maxErrors && f.start > a.cut {
-		a.omit(f)
+// findings keeps the maxErrors earliest findings (by position) of one kind: once that many are known, a
+// finding that starts after all of them is dropped, and the list is cut back whenever it doubles. It
+// counts what it drops.
+type findings struct {
+	list []finding
+	cut  int // with maxErrors findings, the latest start worth keeping
+	// omitted counts the findings dropped (a lower bound: walks stop at the cut); firstOmitted is the
+	// earliest of them.
+	omitted      int
+	firstOmitted finding
+}
+
+// add records a finding, or counts it as omitted.
+func (fs *findings) add(f finding) {
+	if len(fs.list) >= maxErrors && f.start > fs.cut {
+		fs.omit(f)
 		return
 	}
-	a.found = append(a.found, f)
-	switch n := len(a.found); {
+	fs.list = append(fs.list, f)
+	switch n := len(fs.list); {
 	case n == maxErrors:
-		for _, g := range a.found {
-			a.cut = max(a.cut, g.start)
+		for _, g := range fs.list {
+			fs.cut = max(fs.cut, g.start)
 		}
 	case n >= 2*maxErrors:
-		sortFindings(a.found)
-		for _, g := range a.found[maxErrors:] {
-			a.omit(g)
+		sortFindings(fs.list)
+		for _, g := range fs.list[maxErrors:] {
+			fs.omit(g)
 		}
-		a.found = a.found[:maxErrors]
-		a.cut = a.found[maxErrors-1].start
+		fs.list = fs.list[:maxErrors]
+		fs.cut = fs.list[maxErrors-1].start
 	}
 }
 
 // omit counts a finding that will not be listed.
-func (a *analyzer) omit(f finding) {
-	if a.omitted == 0 || f.start < a.firstOmitted.start {
-		a.firstOmitted = f
+func (fs *findings) omit(f finding) {
+	if fs.omitted == 0 || f.start < fs.firstOmitted.start {
+		fs.firstOmitted = f
 	}
-	a.omitted++
+	fs.omitted++
 }
 
-// past reports whether findings at node i and after it would be dropped:
+// add records an error.
+func (a *analyzer) add(f finding) { a.errs.add(f) }
+
+// past reports whether errors at node i and after it would be dropped:
 // walks in document order stop there.
 func (a *analyzer) past(i int) bool {
-	return len(a.found) >= maxErrors && int(a.t.nodes[i].start) > a.cut
+	return len(a.errs.list) >= maxErrors && int(a.t.nodes[i].start) > a.errs.cut
+}
+
+// warn records a warning: something Meta accepts but truncates, does not
+// render or replaces at run time (see the package doc). pathMark in message
+// stands for the path of node i.
+func (a *analyzer) warn(i int, code, message string) {
+	if len(a.warns.list) >= maxErrors && int(a.t.nodes[i].start) > a.warns.cut {
+		a.warns.omitted++ // not built: the list is full before it
+		return
+	}
+	f := a.newFinding(i, code, message)
+	f.errorType = ErrorTypeWarning
+	if strings.Contains(message, pathMark) {
+		f.pathArg = i
+	}
+	a.warns.add(f)
 }
 
 // errorTypeOf is the error_type of a code: the schema codes of Meta's
@@ -222,8 +248,8 @@ func (a *analyzer) deferred(i int, code, message string) {
 // flowLevel turns a finding into a FLOW_JSON_ERROR, for the conditional rules
 // that reuse a schema code (a property required by another one's value).
 func (a *analyzer) flowLevel() {
-	if n := len(a.found); n > 0 {
-		a.found[n-1].errorType = ErrorTypeFlowJSON
+	if n := len(a.errs.list); n > 0 {
+		a.errs.list[n-1].errorType = ErrorTypeFlowJSON
 	}
 }
 
@@ -245,7 +271,13 @@ func (a *analyzer) run() {
 	a.checkDataAPIVersion()
 	a.checkRoutingModel()
 	a.checkScreens()
-	if len(a.found) > 0 || a.ver == 0 {
+	if a.ver == 0 {
+		return
+	}
+	if len(a.errs.list) > 0 {
+		// The cross-screen rules that need only what is sound run anyway, so that a document missing its
+		// terminal screen and holding a typo elsewhere gets both errors in one round.
+		a.checkSoundParts()
 		return
 	}
 	for _, f := range a.later {

@@ -354,8 +354,7 @@ func (a *analyzer) checkString(ci int, p *prop, name string, v, limit int) {
 	a.noteRef(ci, p, name, v)
 	if limit > 0 && !isBinding(s) && !isExpression(s, a.ver) {
 		if n := charCount(s); n > limit {
-			a.deferred(v, CodeInvalidPropertyValue,
-				fmt.Sprintf("Property '%s' should have at most '%d' character(s), but found %d.", name, limit, n))
+			a.warn(v, WarnCharacterLimit, fmt.Sprintf("Property '%s' should have at most '%d' character(s), but found %d: the device truncates the rest.", name, limit, n))
 		}
 	}
 }
@@ -500,8 +499,7 @@ func (a *analyzer) checkTextBlock(ci int, p *prop, v int) {
 			total += charCount(s)
 		}
 		if p.limit > 0 && total > p.limit {
-			a.deferred(v, CodeInvalidPropertyValue,
-				fmt.Sprintf("Property 'text' should have at most '%d' character(s), but found %d.", p.limit, total))
+			a.warn(v, WarnCharacterLimit, fmt.Sprintf("Property 'text' should have at most '%d' character(s), but found %d: the device truncates the rest.", p.limit, total))
 		}
 		return
 	}
@@ -545,9 +543,9 @@ func (a *analyzer) checkImageSource(ci int, p *prop, name string, v int) {
 	}
 }
 
-// checkImageSize defers a finding for a static base64 image of more than
-// limitKB kilobytes once decoded (the images of list items: 300 KB before
-// 6.0, 100 KB from 6.0).
+// checkImageSize warns of a static base64 image of more than limitKB
+// kilobytes once decoded (the images of list items: 300 KB before 6.0, 100 KB
+// from 6.0): WhatsApp shows a placeholder instead.
 func (a *analyzer) checkImageSize(v, limitKB int) {
 	if a.t.kind(v) != kindString {
 		return
@@ -557,8 +555,7 @@ func (a *analyzer) checkImageSize(v, limitKB int) {
 		return
 	}
 	if size := base64Size(s); size > limitKB*1024 {
-		a.deferred(v, CodeInvalidPropertyValue,
-			fmt.Sprintf("Image size should not exceed %d KB, but found %d KB.", limitKB, (size+1023)/1024))
+		a.warn(v, WarnImageSize, fmt.Sprintf("Image size should not exceed %d KB, but found %d KB: WhatsApp shows a placeholder instead.", limitKB, (size+1023)/1024))
 	}
 }
 

@@ -460,8 +460,10 @@ func allowedIn(c compType, k container, ifDepth, ver int) (bool, string) {
 		if k == inSwitch {
 			where = "'Switch'"
 		}
+		// The components reference lists what If and Switch hold; the media pickers and CalendarPicker
+		// are not in the list, and nothing published shows Meta accepting them there.
 		switch c {
-		case cForm, cRichText, cNavigationList, cImageCarousel:
+		case cForm, cRichText, cNavigationList, cImageCarousel, cPhotoPicker, cDocumentPicker, cCalendarPicker:
 			return false, "is not allowed inside " + where
 		case cChipsSelector:
 			if ver < v71 {

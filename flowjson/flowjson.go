@@ -22,6 +22,22 @@ const (
 	ErrorTypeFlowJSON = "FLOW_JSON_ERROR"
 	// ErrorTypeJSONSchema marks a fault in JSON syntax or in the shape of the document.
 	ErrorTypeJSONSchema = "JSON_SCHEMA_ERROR"
+	// ErrorTypeWarning marks a warning (Result.Warnings): Meta accepts the document as it is.
+	ErrorTypeWarning = "WARNING"
+)
+
+// Warning codes: not Meta's, since its validator accepts all of these (see the package doc, "Errors and
+// warnings").
+const (
+	// WarnCharacterLimit reports static text over the component's documented character limit: Meta
+	// truncates it on the device, by a strategy that depends on the device's resolution.
+	WarnCharacterLimit = "CHARACTER_LIMIT_EXCEEDED"
+	// WarnImageSize reports a base64 image over its documented size: WhatsApp shows a placeholder.
+	WarnImageSize = "IMAGE_SIZE_EXCEEDED"
+	// WarnItemsNotRendered reports NavigationList items past the 20th: they are not rendered.
+	WarnItemsNotRendered = "ITEMS_NOT_RENDERED"
+	// WarnTooManyWarnings ends a list of warnings that was cut at MaxErrors (or MaxErrorsSize).
+	WarnTooManyWarnings = "TOO_MANY_WARNINGS"
 )
 
 // Error codes: the values of ValidationError.Error, named as Meta names them.
@@ -169,8 +185,13 @@ type ValidationError struct {
 
 // Result is what Analyze learns from one Flow JSON document.
 type Result struct {
-	// Errors is sorted by position, and is empty but never nil when the document is valid.
+	// Errors is what Meta's validator rejects: the upload's validation_errors, which block publishing. It
+	// is sorted by position, and is empty but never nil when the document is valid.
 	Errors []ValidationError
+	// Warnings is what Meta accepts but a careful author wants to know (text it truncates, items it does
+	// not render, images it replaces): same positions and paths, their own codes (Warn*), error_type
+	// WARNING. Sorted by position; empty but never nil.
+	Warnings []ValidationError
 	// Version is the "version" string as written, "" when absent or not a string.
 	Version string
 	// DataAPIVersion is the "data_api_version" string, "" when absent or not a string.
@@ -210,12 +231,18 @@ func AnalyzeContext(ctx context.Context, data []byte) (res Result, err error) {
 	t, serr := parse(data, stop)
 	if serr != nil {
 		pos := newPositioner(data)
-		return Result{Errors: []ValidationError{pos.syntaxError(serr)}}, nil
+		return Result{Errors: []ValidationError{pos.syntaxError(serr)}, Warnings: []ValidationError{}}, nil
 	}
 	a := analyzer{t: t}
 	a.run()
 	a.res.UsesEndpoint = a.res.UsesEndpoint || t.hasDataExchangeAction()
-	a.res.Errors = a.validationErrors()
+	var pos *positioner
+	var paths *paths
+	if len(a.errs.list)+len(a.warns.list) > 0 {
+		pos, paths = newPositioner(a.t.src), newPaths(a.t)
+	}
+	a.res.Errors = a.render(&a.errs, pos, paths, CodeTooManyErrors, "errors")
+	a.res.Warnings = a.render(&a.warns, pos, paths, WarnTooManyWarnings, "warnings")
 	return a.res, nil
 }
 
@@ -262,40 +289,42 @@ func sortFindings(fs []finding) {
 	slices.SortStableFunc(fs, func(x, y finding) int { return x.start - y.start })
 }
 
-// validationErrors turns the findings into ValidationErrors, in document
-// order, within MaxErrors and MaxErrorsSize.
-func (a *analyzer) validationErrors() []ValidationError {
-	errs := make([]ValidationError, 0, min(len(a.found), MaxErrors)+1)
-	if len(a.found) == 0 {
-		return errs
+// render turns findings into ValidationErrors, in document order, within MaxErrors and MaxErrorsSize; when
+// some were left out, a last entry with code closing says so. what names them in its message.
+func (a *analyzer) render(fs *findings, pos *positioner, paths *paths, closing, what string) []ValidationError {
+	out := make([]ValidationError, 0, min(len(fs.list), MaxErrors)+1)
+	if len(fs.list) == 0 && fs.omitted == 0 {
+		return out
 	}
-	sortFindings(a.found)
-	for _, f := range a.found[min(len(a.found), maxErrors):] {
-		a.omit(f)
+	sortFindings(fs.list)
+	for _, f := range fs.list[min(len(fs.list), maxErrors):] {
+		fs.omit(f)
 	}
-	a.found = a.found[:min(len(a.found), maxErrors)]
-	pos, paths := newPositioner(a.t.src), newPaths(a.t)
+	fs.list = fs.list[:min(len(fs.list), maxErrors)]
 	size := 2 // the brackets
-	for i, f := range a.found {
+	for i, f := range fs.list {
 		e := a.validationError(f, pos, paths)
 		// Room is kept for the closing entry that says the list was cut.
 		if n := encodedSize(e) + 1; size+n > MaxErrorsSize-512 {
-			for _, g := range a.found[i:] {
-				a.omit(g)
+			for _, g := range fs.list[i:] {
+				fs.omit(g)
 			}
 			break
 		} else {
 			size += n
 		}
-		errs = append(errs, e)
+		out = append(out, e)
 	}
-	if a.omitted > 0 {
-		e := a.validationError(a.firstOmitted, pos, paths)
-		e.Error, e.ErrorType, e.Pointers = CodeTooManyErrors, ErrorTypeFlowJSON, nil
-		e.Message = fmt.Sprintf("Only the first %d errors are listed; at least %d more were found from here on. Fix these and validate again.", len(errs), a.omitted)
-		errs = append(errs, e)
+	if fs.omitted > 0 {
+		e := ValidationError{Error: closing, ErrorType: ErrorTypeFlowJSON}
+		if fs.firstOmitted.code != "" {
+			e = a.validationError(fs.firstOmitted, pos, paths)
+			e.Error, e.Pointers = closing, nil
+		}
+		e.Message = fmt.Sprintf("Only the first %d %s are listed; at least %d more were found from here on. Fix these and validate again.", len(out), what, fs.omitted)
+		out = append(out, e)
 	}
-	return errs
+	return out
 }
 
 // validationError renders one finding, its message and path cut to their limits.

@@ -53,10 +53,10 @@ func TestAnalyzeResult(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := flowjson.Analyze([]byte(tt.doc))
-			if got.Errors == nil {
-				t.Error("Errors is nil, want a non-nil slice")
+			if got.Errors == nil || got.Warnings == nil {
+				t.Error("Errors or Warnings is nil, want a non-nil slice")
 			}
-			got.Errors = nil
+			got.Errors, got.Warnings = nil, nil
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Analyze(%s) = %+v, want %+v", tt.doc, got, tt.want)
 			}

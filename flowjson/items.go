@@ -151,8 +151,8 @@ func (a *analyzer) checkListItems(ci int, p *prop, v int) {
 	if !a.checkItemArray(ci, p, v, 1) {
 		return
 	}
-	if a.t.count(v) > 20 {
-		a.deferred(v, CodeMaxItemsRequired, "Property 'list-items' should have at most '20' items.")
+	if n := a.t.count(v); n > 20 {
+		a.warn(v, WarnItemsNotRendered, fmt.Sprintf("Property 'list-items' should have at most '20' items, but found %d: the items after the 20th are not rendered.", n))
 	}
 	for _, item := range a.t.elements(v) {
 		a.checkItemObject(ci, item, listItemProps, []string{"id", "main-content"}, func(p *prop, val int) {

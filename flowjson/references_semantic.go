@@ -38,20 +38,24 @@ func typeBit(name string) uint8 {
 }
 
 // expectedTypes returns the data types a reference may resolve to for a
-// property of kind k (what Meta's schema for that property accepts; a
-// dynamic string is always accepted where the static type is not a string).
+// property of kind k: the types Meta's schema for that property allows. A
+// reference to a string field is no escape for a boolean, number or array
+// property: Meta's validator reports it, as in "Expected
+// 'screens[0].data.x' to be of type 'boolean'." (see the package doc).
 func expectedTypes(k propKind) uint8 {
 	switch k {
 	case kBool:
-		return tBoolean | tString
+		return tBoolean
 	case kRangeBool:
-		return tBoolean | tString | tObject
+		return tBoolean | tObject
 	case kNumber, kInteger:
-		return tNumber | tString
+		return tNumber
 	case kStrings, kDates, kInitStrings, kEnumArray, kDataSource, kListItems, kImages:
-		return tArray | tString
-	case kFormObject, kErrorMessage, kRangeString:
-		return tObject | tString
+		return tArray
+	case kFormObject:
+		return tObject
+	case kErrorMessage, kRangeString:
+		return tString | tObject
 	case kTextBlock, kRichText:
 		return tString | tArray
 	case kSwitchValue, kCondition:

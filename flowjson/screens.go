@@ -106,6 +106,7 @@ func (a *analyzer) checkScreen(node int) {
 		a.report(successKey, CodeNotKeywordSchemaValidationFailed, "Property 'success' can only be specified on a terminal screen.")
 	}
 	a.screens[si].comps0 = len(a.comps)
+	a.screens[si].layout = layout
 	if layout >= 0 {
 		a.checkLayout(si, layout)
 	}

@@ -346,3 +346,91 @@ func (a *analyzer) checkFlowRules() {
 		}
 	}
 }
+
+// checkSoundParts runs, on a document with schema errors, the cross-screen rules whose inputs are all
+// sound, so that one round of fixes is enough; each rule runs only where no schema error touches what it
+// reads, so that one fault still gives one error:
+//
+//   - the screen id rules (MISSING_TERMINAL_SCREEN, duplicate and reserved ids, the screen count), when
+//     every screen is an object with a well-formed id and terminal;
+//   - then the names of navigate targets, and the rules of a given routing_model that has no error in it;
+//   - then the routing rules derived from navigate actions, when no screen's layout has an error (a
+//     component left unread could hold the action that connects a screen).
+func (a *analyzer) checkSoundParts() {
+	_, screens, ok := a.lookup(root, "screens")
+	if !ok || a.t.kind(screens) != kindArray || len(a.screens) == 0 || a.t.count(screens) != len(a.screens) {
+		return
+	}
+	layoutsSound := true
+	for i := range a.screens {
+		s := &a.screens[i]
+		if s.id == "" || a.faultIn(s.idNode) || (s.terminalKey >= 0 && a.faultIn(s.terminalKey+1)) {
+			return
+		}
+		layoutsSound = layoutsSound && s.layout >= 0 && !a.faultIn(s.layout)
+	}
+	a.checkScreenIDs()
+	if !a.checkNavigateTargets() || len(a.screens) > maxScreens {
+		return
+	}
+	switch {
+	case a.routing >= 0:
+		if !a.faultIn(a.routing) {
+			a.checkGivenRouting()
+		}
+	case a.dataAPI < 0 && layoutsSound:
+		a.checkDerivedRouting()
+	}
+}
+
+// faultIn reports whether a schema error lies inside node i (a value or a container).
+func (a *analyzer) faultIn(i int) bool {
+	if i < 0 {
+		return false
+	}
+	start, end := int(a.t.nodes[i].start), int(a.t.nodes[i].end)
+	for _, f := range a.errs.list {
+		if f.start >= start && f.start < end {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNavigateTargets reports navigate actions to unknown screens or to their own screen, and whether
+// all of them were sound.
+func (a *analyzer) checkNavigateTargets() bool {
+	sound := true
+	for i := range a.actions {
+		act := &a.actions[i]
+		if act.name != "navigate" || a.faultIn(act.node) {
+			continue
+		}
+		if _, ok := a.navigateTarget(act); !ok {
+			sound = false
+		}
+	}
+	return sound
+}
+
+// navigateTarget returns the screen a navigate action goes to (-1 when it is dynamic or absent), or
+// reports a target that is unknown or the action's own screen.
+func (a *analyzer) navigateTarget(act *actionInfo) (int, bool) {
+	if act.next < 0 || !act.nextScr {
+		return -1, true
+	}
+	target := a.t.view(act.next)
+	if strings.HasPrefix(target, "${") {
+		return -1, true
+	}
+	switch ti := a.screenIndex(target); ti {
+	case -1:
+		a.report(act.next, CodeInvalidNavigateActionNextScreenName, fmt.Sprintf("Unknown screen ids found: [%s].", target))
+		return -1, false
+	case a.comps[act.comp].screen:
+		a.report(act.next, CodeInvalidNavigateActionNextScreenName, fmt.Sprintf("Same screen navigation is not allowed. Loop detected at [%s].", target))
+		return -1, false
+	default:
+		return ti, true
+	}
+}

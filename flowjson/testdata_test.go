@@ -47,6 +47,44 @@ func TestInvalidTestdata(t *testing.T) {
 	}
 }
 
+// TestWarningsTestdata checks every testdata/warnings/NAME.json: no errors (Meta accepts it), and exactly
+// the warnings in NAME.warnings.json.
+func TestWarningsTestdata(t *testing.T) {
+	for _, path := range jsonFiles(t, "testdata/warnings") {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			data := mustRead(t, path)
+			res := flowjson.Analyze(data)
+			if len(res.Errors) != 0 {
+				t.Fatalf("errors in a document Meta accepts: %s", mustJSON(t, res.Errors))
+			}
+			checkPositions(t, data, res.Warnings)
+			golden := strings.TrimSuffix(path, ".json") + ".warnings.json"
+			if *update {
+				writeGolden(t, golden, res.Warnings)
+				return
+			}
+			var want []flowjson.ValidationError
+			if err := json.Unmarshal(mustRead(t, golden), &want); err != nil {
+				t.Fatalf("%s: %v", golden, err)
+			}
+			if len(want) == 0 {
+				t.Fatalf("%s expects no warnings; such documents belong in testdata/valid", golden)
+			}
+			for _, w := range want {
+				if w.ErrorType != flowjson.ErrorTypeWarning || !slices.Contains(warningCodes, w.Error) {
+					t.Errorf("%s: %s/%s is not a warning code", golden, w.Error, w.ErrorType)
+				}
+			}
+			if !reflect.DeepEqual(res.Warnings, want) {
+				t.Errorf("warnings differ\n got: %s\nwant: %s", mustJSON(t, res.Warnings), mustJSON(t, want))
+			}
+		})
+	}
+}
+
+// warningCodes are the codes of Result.Warnings; each has a case in testdata/warnings.
+var warningCodes = []string{flowjson.WarnCharacterLimit, flowjson.WarnImageSize, flowjson.WarnItemsNotRendered}
+
 // TestValidTestdata checks that every testdata/valid file passes, and what
 // Analyze learns from it: the files listed in want give the Result there,
 // the others the version and data API version they declare, with
@@ -76,7 +114,10 @@ func TestValidTestdata(t *testing.T) {
 			if got.Errors == nil || len(got.Errors) != 0 {
 				t.Errorf("Errors = %s, want an empty non-nil slice", mustJSON(t, got.Errors))
 			}
-			got.Errors = nil
+			if got.Warnings == nil || len(got.Warnings) != 0 {
+				t.Errorf("Warnings = %s, want an empty non-nil slice", mustJSON(t, got.Warnings))
+			}
+			got.Errors, got.Warnings = nil, nil
 			if !reflect.DeepEqual(got, w) {
 				t.Errorf("Analyze = %+v, want %+v", got, w)
 			}
@@ -128,7 +169,7 @@ func jsonFiles(t *testing.T, dir string) []string {
 	}
 	var files []string
 	for _, f := range all {
-		if !strings.HasSuffix(f, ".errors.json") {
+		if !strings.HasSuffix(f, ".errors.json") && !strings.HasSuffix(f, ".warnings.json") {
 			files = append(files, f)
 		}
 	}
@@ -240,6 +281,24 @@ func TestEveryCodeHasACase(t *testing.T) {
 	for _, code := range catalogue {
 		if !seen[code] {
 			t.Errorf("no case in testdata/invalid gives %s", code)
+		}
+	}
+	warned := map[string]bool{}
+	for _, path := range jsonFiles(t, "testdata/warnings") {
+		var ws []flowjson.ValidationError
+		if err := json.Unmarshal(mustRead(t, strings.TrimSuffix(path, ".json")+".warnings.json"), &ws); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range ws {
+			warned[w.Error] = true
+		}
+		if _, err := os.Stat(filepath.Join("testdata/valid", filepath.Base(path))); err != nil {
+			t.Errorf("%s has no counterpart without warnings in testdata/valid", path)
+		}
+	}
+	for _, code := range warningCodes {
+		if !warned[code] {
+			t.Errorf("no case in testdata/warnings gives %s", code)
 		}
 	}
 }

@@ -43,19 +43,13 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(data) > flowjson.MaxSize {
 		return fmt.Errorf("%s: %d bytes; Meta accepts at most %d bytes (10 MB)", display, len(data), flowjson.MaxSize)
 	}
-	errs, err := flowjson.ValidateContext(ctx, data)
+	res, err := flowjson.AnalyzeContext(ctx, data)
 	if err != nil {
 		return err
 	}
-	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprintf(stdout, "%s:%d:%d: %s: %s", display, e.LineStart, e.ColumnStart, e.Error, e.Message)
-			if len(e.Pointers) > 0 {
-				fmt.Fprintf(stdout, " (%s)", e.Pointers[0])
-			}
-			fmt.Fprintln(stdout)
-		}
-		fmt.Fprintf(stderr, "push: %s has %d validation error(s); nothing was sent\n", display, len(errs))
+	printFindings(stdout, display, res)
+	if len(res.Errors) > 0 {
+		fmt.Fprintf(stderr, "push: %s has %d validation error(s); nothing was sent\n", display, len(res.Errors))
 		return errInvalid
 	}
 	c, err := cf.client()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/waflows/waflows/flowjson"
 )
@@ -16,14 +18,21 @@ import (
 // errInvalid marks a run in which some file has validation errors (exit status 1).
 var errInvalid = errors.New("validation errors")
 
-// validate implements `waflows validate [--json] FILE...`: each file's errors as compiler-style lines, or
-// with --json each file's validation_errors array exactly as the API returns it, one array per line.
+// validate implements `waflows validate [--strict] [--json [--with-warnings]] FILE...`: each file's errors
+// and warnings (merged in position order) as compiler-style lines, or with --json each file's
+// validation_errors array exactly as the API returns it, one array per line (with --with-warnings, an
+// object holding that array and the warnings). Errors make the exit status 1; warnings do only with
+// --strict.
 func validate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print each file's validation_errors array as the API returns it, one line per file")
+	withWarnings := fs.Bool("with-warnings", false, `with --json, print {"validation_errors":[…],"warnings":[…]} per file instead`)
+	strict := fs.Bool("strict", false, "exit 1 on warnings too (text Meta truncates, items it does not render, images it replaces)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: waflows validate [--json] FILE...   (- reads standard input)\n\nExit status: 0 all valid, 1 validation errors, 2 usage or I/O errors.\n\n")
+		fmt.Fprint(stderr, "Usage: waflows validate [--strict] [--json [--with-warnings]] FILE...   (- reads standard input)\n\n"+
+			"Errors are what Meta's validator rejects; warnings what it accepts but truncates or renders otherwise.\n"+
+			"Exit status: 0 no errors (and with --strict no warnings), 1 errors, 2 usage or I/O errors.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -35,7 +44,10 @@ func validate(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if fs.NArg() == 0 {
 		return usageError{errors.New("validate needs at least one file (or - for standard input)")}
 	}
-	invalid, total := 0, 0
+	if *withWarnings && !*asJSON {
+		return usageError{errors.New("--with-warnings goes with --json")}
+	}
+	failed, withErrors, errCount, warnCount := 0, 0, 0, 0
 	for _, name := range fs.Args() {
 		data, display, err := readInput(ctx, name, stdin)
 		if err != nil {
@@ -44,35 +56,64 @@ func validate(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if len(data) > flowjson.MaxSize {
 			return fmt.Errorf("%s: %d bytes; Meta accepts at most %d bytes (10 MB)", display, len(data), flowjson.MaxSize)
 		}
-		errs, err := flowjson.ValidateContext(ctx, data)
+		res, err := flowjson.AnalyzeContext(ctx, data)
 		if err != nil {
 			return err
 		}
-		if len(errs) > 0 {
-			invalid++
-			total += len(errs)
+		errCount += len(res.Errors)
+		warnCount += len(res.Warnings)
+		if len(res.Errors) > 0 {
+			withErrors++
+		}
+		if len(res.Errors) > 0 || *strict && len(res.Warnings) > 0 {
+			failed++
 		}
 		if *asJSON {
-			if err := writeErrorsJSON(stdout, errs); err != nil {
+			var v any = res.Errors
+			if *withWarnings {
+				v = struct {
+					Errors   []flowjson.ValidationError `json:"validation_errors"`
+					Warnings []flowjson.ValidationError `json:"warnings"`
+				}{res.Errors, res.Warnings}
+			}
+			if err := writeJSONLine(stdout, v); err != nil {
 				return err
 			}
 			continue
 		}
-		for _, e := range errs {
-			fmt.Fprintf(stdout, "%s:%d:%d: %s: %s", display, e.LineStart, e.ColumnStart, e.Error, e.Message)
-			if len(e.Pointers) > 0 {
-				fmt.Fprintf(stdout, " (%s)", e.Pointers[0])
-			}
-			fmt.Fprintln(stdout)
-		}
+		printFindings(stdout, display, res)
 	}
-	if invalid > 0 {
-		if !*asJSON {
-			fmt.Fprintf(stderr, "%d error(s) in %d of %d file(s)\n", total, invalid, fs.NArg())
+	if !*asJSON && errCount+warnCount > 0 {
+		summary := fmt.Sprintf("%d error(s) in %d of %d file(s)", errCount, withErrors, fs.NArg())
+		if warnCount > 0 {
+			summary += fmt.Sprintf(", %d warning(s)", warnCount)
 		}
+		fmt.Fprintln(stderr, summary)
+	}
+	if failed > 0 {
 		return errInvalid
 	}
 	return nil
+}
+
+// printFindings prints a file's errors and warnings as compiler-style lines, in position order:
+// FILE:LINE:COL: CODE: message (path), and FILE:LINE:COL: warning: CODE: message (path).
+func printFindings(w io.Writer, display string, res flowjson.Result) {
+	all := append(append([]flowjson.ValidationError(nil), res.Errors...), res.Warnings...)
+	slices.SortStableFunc(all, func(x, y flowjson.ValidationError) int {
+		return cmp.Or(cmp.Compare(x.LineStart, y.LineStart), cmp.Compare(x.ColumnStart, y.ColumnStart))
+	})
+	for _, e := range all {
+		kind := ""
+		if e.ErrorType == flowjson.ErrorTypeWarning {
+			kind = "warning: "
+		}
+		fmt.Fprintf(w, "%s:%d:%d: %s%s: %s", display, e.LineStart, e.ColumnStart, kind, e.Error, e.Message)
+		if len(e.Pointers) > 0 {
+			fmt.Fprintf(w, " (%s)", e.Pointers[0])
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // readInput reads a file, or standard input for "-", until ctx ends.
@@ -116,16 +157,13 @@ func readAllContext(ctx context.Context, r io.Reader) ([]byte, error) {
 	}
 }
 
-// writeErrorsJSON writes errs as one compact JSON array and a newline, byte for byte as the server's
-// validation_errors (no HTML escaping).
-func writeErrorsJSON(w io.Writer, errs []flowjson.ValidationError) error {
-	if errs == nil {
-		errs = []flowjson.ValidationError{}
-	}
+// writeJSONLine writes v as one compact JSON line, byte for byte as the server writes validation_errors
+// (no HTML escaping).
+func writeJSONLine(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(errs); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

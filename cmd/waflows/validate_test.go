@@ -65,6 +65,26 @@ func TestValidateCommand(t *testing.T) {
 	if code != 1 || len(lines) != 2 || lines[0] != "[]" || !strings.HasPrefix(lines[1], `[{"error":"INVALID_FLOW_JSON","error_type":"JSON_SCHEMA_ERROR","message":`) {
 		t.Fatalf("--json: exit %d\n%s", code, out)
 	}
+	// Warnings (text over its limit) are printed but do not fail, unless --strict; --json keeps the API's
+	// array, --with-warnings adds them.
+	warned := writeFile(t, "warned.json", strings.Replace(goodFlow, `"label":"Done"`, `"label":"Done, and thank you very much for your time today"`, 1))
+	code, out, errOut = runValidate("", warned)
+	if code != 0 || !strings.Contains(out, ": warning: CHARACTER_LIMIT_EXCEEDED: Property 'label' should have at most '35' character(s)") || !strings.Contains(errOut, ", 1 warning(s)") {
+		t.Fatalf("warnings only: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, _ := runValidate("", "--strict", warned); code != 1 {
+		t.Fatalf("--strict with a warning: exit %d", code)
+	}
+	if code, out, _ := runValidate("", "--json", warned); code != 0 || out != "[]\n" {
+		t.Fatalf("--json with a warning: exit %d %q", code, out)
+	}
+	code, out, _ = runValidate("", "--json", "--with-warnings", warned)
+	if code != 0 || !strings.HasPrefix(out, `{"validation_errors":[],"warnings":[{"error":"CHARACTER_LIMIT_EXCEEDED","error_type":"WARNING",`) {
+		t.Fatalf("--json --with-warnings: exit %d %q", code, out)
+	}
+	if code, _, _ := runValidate("", "--with-warnings", warned); code != 2 {
+		t.Fatalf("--with-warnings without --json: exit %d", code)
+	}
 	// Usage and I/O errors: exit 2.
 	for _, args := range [][]string{{}, {"--nope", good}, {filepath.Join(t.TempDir(), "missing.json")}, {good, filepath.Join(t.TempDir(), "missing.json")}} {
 		if code, _, errOut := runValidate("", args...); code != 2 || errOut == "" {
