@@ -67,9 +67,9 @@ type analyzer struct {
 	refs     []refInfo
 	carousel int // ImageCarousel components in the flow
 
-	ends         []int                  // ends[j]: index in comps just past the components inside comps[j]
-	big          map[int]map[string]int // member indexes of large objects (see lookup)
-	ids          map[string]int         // screen id to index in screens
+	ends []int                  // ends[j]: index in comps just past the components inside comps[j]
+	big  map[int]map[string]int // member indexes of large objects (see lookup)
+	ids  map[string]int         // screen id to index in screens
 
 	looked map[dataKey]dataLookup // answers of lookupData
 }

@@ -212,16 +212,16 @@ func TestDataAPIVersions(t *testing.T) {
 // it (the invalid testdata cases, moved to the previous version, pass).
 func TestVersionedRules(t *testing.T) {
 	tests := []struct{ file, from, to string }{
-		{"payload_expression_7_2.json", "7.2", "7.1"},         // payload expressions checked from 7.2
-		{"data_source_image_size_6_0.json", "6.0", "5.1"},     // 100 KB images from 6.0 (300 KB before)
-		{"blank_string_6_0.json", "6.0", "5.1"},               // no blank strings from 6.0
-		{"richtext_with_footer_6_2.json", "6.2", "6.3"},       // RichText beside a Footer from 6.3
-		{"chips_in_if_7_0.json", "7.0", "7.1"},                // ChipsSelector in If from 7.1
-		{"form_init_values_type_7_0.json", "7.0", "6.3"},      // init-values typed from 7.0
-		{"navigate_on_terminal_footer.json", "7.3", "7.2"},    // terminal Footers complete from 7.3
-		{"routing_no_entry_7_3.json", "7.3", "7.2"},           // navigate targets are not entries from 7.3
-		{"form_init_values_dynamic_5_1.json", "5.1", "6.0"},   // dynamic init-values resolved before 6.0
-		{"checkbox_label_required_4_0.json", "4.0", "3.1"},    // label required from 4.0 (3.1 needs a Form, added below)
+		{"payload_expression_7_2.json", "7.2", "7.1"},       // payload expressions checked from 7.2
+		{"data_source_image_size_6_0.json", "6.0", "5.1"},   // 100 KB images from 6.0 (300 KB before)
+		{"blank_string_6_0.json", "6.0", "5.1"},             // no blank strings from 6.0
+		{"richtext_with_footer_6_2.json", "6.2", "6.3"},     // RichText beside a Footer from 6.3
+		{"chips_in_if_7_0.json", "7.0", "7.1"},              // ChipsSelector in If from 7.1
+		{"form_init_values_type_7_0.json", "7.0", "6.3"},    // init-values typed from 7.0
+		{"navigate_on_terminal_footer.json", "7.3", "7.2"},  // terminal Footers complete from 7.3
+		{"routing_no_entry_7_3.json", "7.3", "7.2"},         // navigate targets are not entries from 7.3
+		{"form_init_values_dynamic_5_1.json", "5.1", "6.0"}, // dynamic init-values resolved before 6.0
+		{"checkbox_label_required_4_0.json", "4.0", "3.1"},  // label required from 4.0 (3.1 needs a Form, added below)
 	}
 	for _, tt := range tests {
 		dir := "testdata/invalid/"
