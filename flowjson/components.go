@@ -352,7 +352,8 @@ func (a *analyzer) checkString(ci int, p *prop, name string, v, limit int) {
 		return
 	}
 	a.noteRef(ci, p, name, v)
-	if limit > 0 && !isBinding(s) && !isExpression(s, a.ver) {
+	// A string has at least as many bytes as characters: most need no count.
+	if limit > 0 && len(s) > limit && !isBinding(s) && !isExpression(s, a.ver) {
 		if n := charCount(s); n > limit {
 			a.warn(v, WarnCharacterLimit, fmt.Sprintf("Property '%s' should have at most '%d' character(s), but found %d: the device truncates the rest.", name, limit, n))
 		}

@@ -272,10 +272,14 @@ const stopEvery = 1 << 12
 type canceled struct{ err error }
 
 // step counts one unit of work and stops the analysis if the context is done.
+// Its common path (no context to watch) is small enough to be inlined.
 func (s *stopper) step() {
-	if s.ctx == nil {
-		return
+	if s.ctx != nil {
+		s.tick()
 	}
+}
+
+func (s *stopper) tick() {
 	if s.steps++; s.steps%stopEvery == 0 {
 		if err := s.ctx.Err(); err != nil {
 			panic(canceled{err})

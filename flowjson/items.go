@@ -12,8 +12,14 @@ import (
 // reports the missing required ones; check handles the property kinds that
 // need more than a string or scalar check.
 func (a *analyzer) checkItemObject(ci, item int, props []prop, required []string, check func(p *prop, v int)) {
+	var present uint64 // bit i: required[i] was seen (an item has a handful of required names)
 	for k, v := range a.t.members(item) {
 		name := a.t.view(k)
+		for i, r := range required {
+			if r == name {
+				present |= 1 << i
+			}
+		}
 		var p *prop
 		for i := range props {
 			if props[i].name == name {
@@ -45,8 +51,8 @@ func (a *analyzer) checkItemObject(ci, item int, props []prop, required []string
 			check(p, v)
 		}
 	}
-	for _, r := range required {
-		if _, _, ok := a.lookup(item, r); !ok {
+	for i, r := range required {
+		if present&(1<<i) == 0 {
 			a.reportMissing(item, CodeMissingRequiredProperty, fmt.Sprintf("Required property '%s' is missing.", r))
 		}
 	}

@@ -4,8 +4,10 @@ package flowjson
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -72,14 +74,51 @@ func (p *parser) document() bool {
 }
 
 func (p *parser) skipSpace() {
-	for p.pos < len(p.src) {
-		switch p.src[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
+	src, i := p.src, p.pos
+	for i < len(src) {
+		// Indentation comes in runs of spaces: eight at a time.
+		for i+8 <= len(src) && binary.LittleEndian.Uint64(src[i:]) == spaces8 {
+			i += 8
 		}
+		if i >= len(src) {
+			break
+		}
+		if c := src[i]; c != ' ' && c != '\n' && c != '\t' && c != '\r' {
+			break
+		}
+		i++
 	}
+	p.pos = i
+}
+
+// Bytes repeated over a word, for scanning eight bytes at a time.
+const (
+	ones8   = 0x0101010101010101
+	highs8  = 0x8080808080808080
+	spaces8 = ones8 * ' '
+)
+
+// plainRun returns how many bytes from src[i] on need no thought inside a
+// string: no quote, backslash, control character or non-ASCII byte. It
+// reads eight bytes at a time, finding the first stop with bit tricks.
+func plainRun(src []byte, i int) int {
+	start := i
+	for i+8 <= len(src) {
+		v := binary.LittleEndian.Uint64(src[i:])
+		quote, backslash := v^(ones8*'"'), v^(ones8*'\\')
+		stop := (quote-ones8)&^quote | (backslash-ones8)&^backslash | (v-ones8*0x20)&^v | v
+		if stop &= highs8; stop != 0 {
+			return i - start + bits.TrailingZeros64(stop)/8
+		}
+		i += 8
+	}
+	for i < len(src) {
+		if c := src[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+		i++
+	}
+	return i - start
 }
 
 // push appends a scalar node spanning [start, end).
@@ -228,14 +267,7 @@ func (p *parser) str(k kind) bool {
 	i := start + 1
 	escaped := false
 	for {
-		// Fast path: plain ASCII needs no further thought.
-		for i < len(src) {
-			c := src[i]
-			if c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-				break
-			}
-			i++
-		}
+		i += plainRun(src, i) // plain ASCII needs no further thought
 		if i >= len(src) {
 			return p.unterminated(start)
 		}

@@ -52,7 +52,8 @@ type node struct {
 	next       int32 // index of the first node after this one's subtree
 	kind       kind
 	escaped    bool // a string or key that contains backslash escapes
-	shadowed   bool // a key that a later key of its object repeats (set by markDuplicates)
+	shadowed   bool // a key that a later key of its object repeats (set by markDuplicates or markSmall)
+	marked     bool // an object whose keys' shadowed flags are all set
 }
 
 // tree is a parsed document; node 0 is the top-level value.
@@ -67,8 +68,7 @@ type tree struct {
 // each name asked about, until so many names are asked that marking every
 // key's shadowed flag at once is cheaper.
 type dupIndex struct {
-	last   map[string]int
-	marked bool
+	last map[string]int
 }
 
 const root = 0
@@ -190,9 +190,10 @@ func (t *tree) count(i int) int {
 	return n
 }
 
-// smallObject is the member count up to which laterDuplicate compares names
-// directly; askedNames is how many names of a larger object it looks up one
-// scan each before it indexes them all.
+// smallObject is the member count up to which laterDuplicate marks an
+// object's duplicates at once, comparing names pairwise; askedNames is how many
+// names of a larger object it looks up with one scan each before it indexes
+// them all.
 const (
 	smallObject = 8
 	askedNames  = 16
@@ -203,21 +204,34 @@ const (
 // Asked about every key of an object, it costs time linear in the object's
 // size: small objects are scanned, large ones indexed.
 func (t *tree) laterDuplicate(obj, k int) bool {
-	end := int(t.nodes[obj].next)
+	if t.nodes[obj].marked {
+		return t.nodes[k].shadowed
+	}
 	idx := t.dups[obj]
 	if idx == nil {
+		end := int(t.nodes[obj].next)
+		var keys [smallObject]int32
 		n := 0
-		for j := obj + 1; j < end && n <= smallObject; j = int(t.nodes[j+1].next) {
+		for j := obj + 1; j < end; j = int(t.nodes[j+1].next) {
+			if n == smallObject {
+				n = -1
+				break
+			}
+			keys[n] = int32(j)
 			n++
 		}
-		if n <= smallObject {
-			name := t.view(k)
-			for j := int(t.nodes[k+1].next); j < end; j = int(t.nodes[j+1].next) {
-				if t.view(j) == name {
-					return true
+		if n >= 0 {
+			// A small object: its duplicates are marked once, comparing its names pairwise.
+			for i := range n {
+				for j := i + 1; j < n; j++ {
+					if t.view(int(keys[i])) == t.view(int(keys[j])) {
+						t.nodes[keys[i]].shadowed = true
+						break
+					}
 				}
 			}
-			return false
+			t.nodes[obj].marked = true
+			return t.nodes[k].shadowed
 		}
 		if t.dups == nil {
 			t.dups = map[int]*dupIndex{}
@@ -225,18 +239,16 @@ func (t *tree) laterDuplicate(obj, k int) bool {
 		idx = &dupIndex{last: map[string]int{}}
 		t.dups[obj] = idx
 	}
-	if idx.marked {
-		return t.nodes[k].shadowed
-	}
 	name := t.view(k)
 	if last, ok := idx.last[name]; ok {
 		return last > k
 	}
 	if len(idx.last) >= askedNames {
 		t.markDuplicates(obj)
-		idx.marked = true
+		t.nodes[obj].marked = true
 		return t.nodes[k].shadowed
 	}
+	end := int(t.nodes[obj].next)
 	last := k
 	for j := obj + 1; j < end; j = int(t.nodes[j+1].next) {
 		if t.view(j) == name {
