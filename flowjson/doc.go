@@ -12,8 +12,9 @@
 // AnalyzeContext stops when its context ends (a request whose client hung up). Versions,
 // IsKnownVersion, IsPublishableVersion and DataAPIVersions say what Meta accepts ([FJ][CL]); MaxSize is
 // Meta's 10 MB upload limit, which Analyze itself does not enforce. The Code* constants name every error
-// code, the Warn* constants the warning codes, the ErrorType* constants the error types. Time and memory are linear in the size of the document: any document up to MaxSize
-// validates in well under a second on one core.
+// code, the Warn* constants the warning codes, the ErrorType* constants the error types. Time and memory
+// are linear in the size of the document: any document up to MaxSize validates in well under a second on
+// one core.
 //
 // # Errors and warnings
 //
