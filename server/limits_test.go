@@ -41,7 +41,8 @@ func stalledUpload(t *testing.T, e *env, flowID string) net.Conn {
 // not what they declared.
 func TestStalledUploadsHoldLittleMemory(t *testing.T) {
 	const n = 20
-	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.MaxLargeBodies, c.LargeBodyWait = n, 10*time.Millisecond }))
+	// The wait is long enough that a stalled upload arriving while a probe below holds a slot gets one.
+	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.MaxLargeBodies, c.LargeBodyWait = n, 2*time.Second }))
 	id := e.createFlow(tokenA, waba1, "Stalled")
 	var before runtime.MemStats
 	runtime.GC()
@@ -52,7 +53,12 @@ func TestStalledUploadsHoldLittleMemory(t *testing.T) {
 	}
 	// Every stalled upload holds a slot once its handler runs: when one more large upload is refused,
 	// all n handlers are reading their parts.
-	for deadline := time.Now().Add(10 * time.Second); e.upload(tokenA, id, largeFlow()).Status == 200; {
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		res := e.upload(tokenA, id, largeFlow())
+		if res.Status != 200 {
+			graphError(t, res, http.StatusBadRequest, 4)
+			break
+		}
 		if time.Now().After(deadline) {
 			t.Fatal("the stalled uploads never took their slots")
 		}
@@ -83,7 +89,7 @@ func largeFlow() []byte {
 // Retry-After; small requests go on; a freed slot serves the next large body.
 func TestLargeBodySlots(t *testing.T) {
 	e := MustOpenServer(t, withConfig(func(c *server.Config) {
-		c.MaxLargeBodies, c.LargeBodyWait = 2, 50*time.Millisecond
+		c.MaxLargeBodies, c.LargeBodyWait = 2, time.Second // long enough for a stalled upload behind a probe
 	}))
 	id := e.createFlow(tokenA, waba1, "Slots")
 	held := []net.Conn{stalledUpload(t, e, id), stalledUpload(t, e, id)}
@@ -133,12 +139,12 @@ func TestLargeBodySlots(t *testing.T) {
 	}
 }
 
-// TestLargeJSONBodiesAllocateLittle: a 10 MB create body made of empty arrays — in an unknown field, in
+// TestLargeJSONBodiesAllocateLittle: a 3 MB create body made of empty arrays — in an unknown field, in
 // the categories, in the name — is decoded once into the fields the server needs, so handling it
 // allocates a small multiple of its size, not a generic tree of millions of values.
 func TestLargeJSONBodiesAllocateLittle(t *testing.T) {
 	e := MustOpenServer(t)
-	arrays := strings.Repeat(`[],`, (10<<20)/3-100) + `[]`
+	arrays := strings.Repeat(`[],`, (3<<20)/3-100) + `[]`
 	for name, body := range map[string]string{
 		"unknown field": `{"name":"Arrays","categories":["OTHER"],"x":[` + arrays + `]}`,
 		"categories":    `{"name":"Arrays 2","categories":[` + arrays + `]}`,
@@ -255,7 +261,7 @@ func testClientGoneIsLoggedAs499(t *testing.T) {
 // error and gives its slot back, so a few stalled clients cannot keep every upload out.
 func TestStalledLargeBodyLosesItsSlot(t *testing.T) {
 	e := MustOpenServer(t, withConfig(func(c *server.Config) {
-		c.MaxLargeBodies, c.LargeBodyWait, c.LargeBodyIdle = 1, 50*time.Millisecond, 300*time.Millisecond
+		c.MaxLargeBodies, c.LargeBodyWait, c.LargeBodyIdle = 1, time.Second, 300*time.Millisecond
 	}))
 	id := e.createFlow(tokenA, waba1, "Trickle")
 	for name, trickle := range map[string]time.Duration{"stalled": time.Hour, "trickling": 50 * time.Millisecond} {
