@@ -27,8 +27,8 @@ type (
 	Flow = gen.Flow
 	// FlowStatus is a flow's lifecycle state.
 	FlowStatus = gen.FlowStatus
-	// Category is a flow category (as used in CreateFlowRequest).
-	Category = gen.CreateFlowRequestCategories
+	// Category is a flow category, as the flow, its create and its update bodies name it.
+	Category = gen.FlowCategory
 	// CreateFlowRequest is the body of CreateFlow.
 	CreateFlowRequest = gen.CreateFlowRequest
 	// UpdateFlowRequest is the body of UpdateFlow; nil fields stay as they are.
@@ -38,6 +38,31 @@ type (
 	// Asset is one asset of a flow (its flow.json).
 	Asset = gen.GetFlowAssets200JSONResponseBody_Data
 )
+
+// The flow categories Graph knows.
+const (
+	CategorySignUp             = gen.FlowCategorySIGNUP
+	CategorySignIn             = gen.FlowCategorySIGNIN
+	CategoryAppointmentBooking = gen.FlowCategoryAPPOINTMENTBOOKING
+	CategoryLeadGeneration     = gen.FlowCategoryLEADGENERATION
+	CategoryContactUs          = gen.FlowCategoryCONTACTUS
+	CategoryCustomerSupport    = gen.FlowCategoryCUSTOMERSUPPORT
+	CategorySurvey             = gen.FlowCategorySURVEY
+	CategoryOther              = gen.FlowCategoryOTHER
+)
+
+// The states of a flow's lifecycle.
+const (
+	StatusDraft      = gen.FlowStatusDRAFT
+	StatusPublished  = gen.FlowStatusPUBLISHED
+	StatusDeprecated = gen.FlowStatusDEPRECATED
+	StatusBlocked    = gen.FlowStatusBLOCKED
+	StatusThrottled  = gen.FlowStatusTHROTTLED
+)
+
+// Ptr returns a pointer to v, for the optional fields of the request types:
+// client.UpdateFlowRequest{Name: client.Ptr("Survey v2")}.
+func Ptr[T any](v T) *T { return &v }
 
 // Client calls the WhatsApp Flows API. It is safe for concurrent use.
 type Client struct {
@@ -64,9 +89,14 @@ func WithToken(token string) Option {
 	}
 }
 
-// WithBaseURL sets the API base, e.g. http://127.0.0.1:8080/v21.0 for waflows serve. Default: DefaultBaseURL.
+// WithBaseURL sets the API base, e.g. http://127.0.0.1:8080/v21.0 for waflows serve. An empty base means
+// DefaultBaseURL (so a variable that is unset selects Meta's API).
 func WithBaseURL(base string) Option {
 	return func(c *Client) error {
+		if base == "" {
+			c.baseURL = DefaultBaseURL
+			return nil
+		}
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("client: WithBaseURL: %q is not an absolute http(s) URL", base)

@@ -77,6 +77,51 @@ func TestNewOptions(t *testing.T) {
 	if err != nil || c.BaseURL() != client.DefaultBaseURL {
 		t.Fatalf("default base URL: %v %v", c, err)
 	}
+	// An empty base (an unset variable) is the default, even after another base.
+	c, err = client.New(client.WithToken("t"), client.WithBaseURL("http://127.0.0.1:1/v21.0"), client.WithBaseURL(""))
+	if err != nil || c.BaseURL() != client.DefaultBaseURL {
+		t.Fatalf("WithBaseURL(\"\"): %v %v", c, err)
+	}
+}
+
+// TestCreateFlowWithJSON: one call creates the flow with its JSON and, asked to, publishes it; invalid JSON
+// comes back as validation errors, and publishing an invalid flow creates nothing.
+func TestCreateFlowWithJSON(t *testing.T) {
+	base, _ := startServer(t)
+	ctx := context.Background()
+	c := newClient(t, base, token1)
+
+	created, _, err := c.CreateFlowWithJSON(ctx, waba1, client.CreateFlowRequest{Name: "One call", Categories: []client.Category{client.CategorySurvey},
+		EndpointURI: client.Ptr("https://example.com/endpoint")}, []byte(validFlow), true)
+	if err != nil || created.ID == "" || created.ValidationErrors == nil || len(created.ValidationErrors) != 0 {
+		t.Fatalf("create with JSON: %v %+v", err, created)
+	}
+	f, _, err := c.GetFlow(ctx, created.ID, "status", "json_version", "categories", "endpoint_uri")
+	if err != nil || *f.Status != client.StatusPublished || *f.JSONVersion != "7.3" || (*f.Categories)[0] != client.CategorySurvey || *f.EndpointURI != "https://example.com/endpoint" {
+		t.Fatalf("the flow: %v %+v", err, f)
+	}
+
+	draft, _, err := c.CreateFlowWithJSON(ctx, waba1, client.CreateFlowRequest{Name: "Invalid", Categories: []client.Category{client.CategoryOther}}, []byte(`{"version":"7.3"}`), false)
+	if err != nil || len(draft.ValidationErrors) == 0 {
+		t.Fatalf("create with invalid JSON: %v %+v", err, draft)
+	}
+	if f, _, err := c.GetFlow(ctx, draft.ID); err != nil || *f.Status != client.StatusDraft {
+		t.Fatalf("the draft with invalid JSON: %v %+v", err, f)
+	}
+
+	before, _, err := c.ListFlows(ctx, waba1, &client.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.CreateFlowWithJSON(ctx, waba1, client.CreateFlowRequest{Name: "Unpublishable", Categories: []client.Category{client.CategoryOther}}, []byte(`{"version":"7.3"}`), true)
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != 139002 {
+		t.Fatalf("publishing invalid JSON on create: %v", err)
+	}
+	after, _, err := c.ListFlows(ctx, waba1, &client.ListOptions{Limit: 100})
+	if err != nil || len(after.Flows) != len(before.Flows) {
+		t.Fatalf("a refused create left a flow behind: %d flows, were %d (%v)", len(after.Flows), len(before.Flows), err)
+	}
 }
 
 // TestLifecycle: every method against the real server, with the spec checking each request and response.
@@ -90,11 +135,11 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("create: %v %+v", err, resp)
 	}
 	f, _, err := c.GetFlow(ctx, id)
-	if err != nil || *f.Name != "Survey" || *f.Status != "DRAFT" || f.JsonVersion != nil {
+	if err != nil || *f.Name != "Survey" || *f.Status != "DRAFT" || f.JSONVersion != nil {
 		t.Fatalf("get: %v %+v", err, f)
 	}
 	name, uri := "Survey 2", "https://example.com/endpoint"
-	if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{Name: &name, EndpointUri: &uri}); err != nil {
+	if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{Name: &name, EndpointURI: &uri}); err != nil {
 		t.Fatal(err)
 	}
 	verrs, _, err := c.UploadFlowJSON(ctx, id, []byte(`{"version":"7.3"`))
@@ -106,7 +151,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("upload: %v %+v", err, verrs)
 	}
 	f, _, err = c.GetFlow(ctx, id, "name", "json_version", "endpoint_uri", "whatsapp_business_account")
-	if err != nil || *f.Name != name || *f.JsonVersion != "7.3" || *f.EndpointUri != uri || *f.WhatsappBusinessAccount.Id != waba1 || f.Status != nil {
+	if err != nil || *f.Name != name || *f.JSONVersion != "7.3" || *f.EndpointURI != uri || *f.WhatsappBusinessAccount.ID != waba1 || f.Status != nil {
 		t.Fatalf("get with fields: %v %+v", err, f)
 	}
 	assets, _, err := c.ListAssets(ctx, id)

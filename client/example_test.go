@@ -66,7 +66,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(*flow.Name, *flow.Status, *flow.JsonVersion)
+	fmt.Println(*flow.Name, *flow.Status, *flow.JSONVersion)
 
 	// Published flows are immutable: deprecate them instead of deleting.
 	_, err = c.DeleteFlow(ctx, id)

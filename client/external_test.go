@@ -122,6 +122,6 @@ func main() {
 		log.Fatal(err)
 	}
 	_, _, err = c.GetFlow(ctx, "123456789012345")
-	fmt.Println(*f.Status, *f.JsonVersion, problems, "not found:", client.IsNotFound(err))
+	fmt.Println(*f.Status, *f.JSONVersion, problems, "not found:", client.IsNotFound(err))
 }
 `

@@ -30,17 +30,49 @@ func result(op string, res *http.Response, body []byte, ok bool) (*Response, err
 	return resp, nil
 }
 
-// CreateFlow creates a draft flow in a WhatsApp Business Account and returns its id.
+// CreateFlow creates a draft flow in a WhatsApp Business Account and returns its id. With req.FlowJSON
+// set it stores that JSON too (use CreateFlowWithJSON to see what the validator found), and with
+// req.Publish true it publishes the flow at once.
 func (c *Client) CreateFlow(ctx context.Context, wabaID string, req CreateFlowRequest) (string, *Response, error) {
-	res, err := c.gen.CreateFlowWithResponse(withClass(ctx, classCreate), wabaID, req)
-	if err != nil {
-		return "", nil, err
-	}
-	resp, err := result("CreateFlow", res.HTTPResponse, res.Body, res.JSON200 != nil && res.JSON200.Id != nil)
+	created, resp, err := c.createFlow(ctx, wabaID, req)
 	if err != nil {
 		return "", resp, err
 	}
-	return *res.JSON200.Id, resp, nil
+	return created.ID, resp, nil
+}
+
+// CreatedFlow is what CreateFlowWithJSON returns: the new flow's id and the validation errors of its JSON
+// (empty when it is valid).
+type CreatedFlow struct {
+	ID               string
+	ValidationErrors []ValidationError
+}
+
+// CreateFlowWithJSON creates a flow with its Flow JSON in one call (Graph's flow_json), published at once
+// when publish is true: then nothing is created unless the flow can be published, and the refusal is a
+// lifecycle error (code 139002) saying why.
+func (c *Client) CreateFlowWithJSON(ctx context.Context, wabaID string, req CreateFlowRequest, flowJSON []byte, publish bool) (*CreatedFlow, *Response, error) {
+	req.FlowJSON = Ptr(string(flowJSON))
+	if publish {
+		req.Publish = Ptr(true)
+	}
+	return c.createFlow(ctx, wabaID, req)
+}
+
+func (c *Client) createFlow(ctx context.Context, wabaID string, req CreateFlowRequest) (*CreatedFlow, *Response, error) {
+	res, err := c.gen.CreateFlowWithResponse(withClass(ctx, classCreate), wabaID, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := result("CreateFlow", res.HTTPResponse, res.Body, res.JSON200 != nil && res.JSON200.ID != nil)
+	if err != nil {
+		return nil, resp, err
+	}
+	created := &CreatedFlow{ID: *res.JSON200.ID, ValidationErrors: deref(res.JSON200.ValidationErrors)}
+	if created.ValidationErrors == nil {
+		created.ValidationErrors = []ValidationError{}
+	}
+	return created, resp, nil
 }
 
 // GetFlow returns a flow. With no fields Graph returns id, name, status, categories and
@@ -183,7 +215,7 @@ func (c *Client) UploadFlowJSON(ctx context.Context, flowID string, flowJSON []b
 	if err := w.Close(); err != nil {
 		return nil, nil, err
 	}
-	res, err := c.gen.UploadFlowJsonWithBodyWithResponse(withClass(ctx, classWrite), flowID, w.FormDataContentType(), bytes.NewReader(body.Bytes()))
+	res, err := c.gen.UploadFlowJSONWithBodyWithResponse(withClass(ctx, classWrite), flowID, w.FormDataContentType(), bytes.NewReader(body.Bytes()))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +269,7 @@ func (c *Client) DownloadFlowJSON(ctx context.Context, flowID string) ([]byte, *
 	link := ""
 	for _, a := range assets {
 		if deref(a.AssetType) == "FLOW_JSON" || deref(a.Name) == "flow.json" {
-			link = deref(a.DownloadUrl)
+			link = deref(a.DownloadURL)
 		}
 	}
 	if link == "" {

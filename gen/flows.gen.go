@@ -5,147 +5,106 @@ package gen
 
 import (
 	"bytes"
-	"compress/flate"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/labstack/echo/v4"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// Defines values for CreateFlowRequestCategories.
-const (
-	CreateFlowRequestCategoriesAPPOINTMENTBOOKING CreateFlowRequestCategories = "APPOINTMENT_BOOKING"
-	CreateFlowRequestCategoriesCONTACTUS          CreateFlowRequestCategories = "CONTACT_US"
-	CreateFlowRequestCategoriesCUSTOMERSUPPORT    CreateFlowRequestCategories = "CUSTOMER_SUPPORT"
-	CreateFlowRequestCategoriesLEADGENERATION     CreateFlowRequestCategories = "LEAD_GENERATION"
-	CreateFlowRequestCategoriesOTHER              CreateFlowRequestCategories = "OTHER"
-	CreateFlowRequestCategoriesSIGNIN             CreateFlowRequestCategories = "SIGN_IN"
-	CreateFlowRequestCategoriesSIGNUP             CreateFlowRequestCategories = "SIGN_UP"
-	CreateFlowRequestCategoriesSURVEY             CreateFlowRequestCategories = "SURVEY"
-)
-
-// Valid indicates whether the value is a known member of the CreateFlowRequestCategories enum.
-func (e CreateFlowRequestCategories) Valid() bool {
-	switch e {
-	case CreateFlowRequestCategoriesAPPOINTMENTBOOKING:
-		return true
-	case CreateFlowRequestCategoriesCONTACTUS:
-		return true
-	case CreateFlowRequestCategoriesCUSTOMERSUPPORT:
-		return true
-	case CreateFlowRequestCategoriesLEADGENERATION:
-		return true
-	case CreateFlowRequestCategoriesOTHER:
-		return true
-	case CreateFlowRequestCategoriesSIGNIN:
-		return true
-	case CreateFlowRequestCategoriesSIGNUP:
-		return true
-	case CreateFlowRequestCategoriesSURVEY:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for FlowCategories.
-const (
-	FlowCategoriesAPPOINTMENTBOOKING FlowCategories = "APPOINTMENT_BOOKING"
-	FlowCategoriesCONTACTUS          FlowCategories = "CONTACT_US"
-	FlowCategoriesCUSTOMERSUPPORT    FlowCategories = "CUSTOMER_SUPPORT"
-	FlowCategoriesLEADGENERATION     FlowCategories = "LEAD_GENERATION"
-	FlowCategoriesOTHER              FlowCategories = "OTHER"
-	FlowCategoriesSIGNIN             FlowCategories = "SIGN_IN"
-	FlowCategoriesSIGNUP             FlowCategories = "SIGN_UP"
-	FlowCategoriesSURVEY             FlowCategories = "SURVEY"
-)
-
-// Valid indicates whether the value is a known member of the FlowCategories enum.
-func (e FlowCategories) Valid() bool {
-	switch e {
-	case FlowCategoriesAPPOINTMENTBOOKING:
-		return true
-	case FlowCategoriesCONTACTUS:
-		return true
-	case FlowCategoriesCUSTOMERSUPPORT:
-		return true
-	case FlowCategoriesLEADGENERATION:
-		return true
-	case FlowCategoriesOTHER:
-		return true
-	case FlowCategoriesSIGNIN:
-		return true
-	case FlowCategoriesSIGNUP:
-		return true
-	case FlowCategoriesSURVEY:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for FlowStatus.
 const (
-	BLOCKED    FlowStatus = "BLOCKED"
-	DEPRECATED FlowStatus = "DEPRECATED"
-	DRAFT      FlowStatus = "DRAFT"
-	PUBLISHED  FlowStatus = "PUBLISHED"
-	THROTTLED  FlowStatus = "THROTTLED"
+	FlowStatusBLOCKED    FlowStatus = "BLOCKED"
+	FlowStatusDEPRECATED FlowStatus = "DEPRECATED"
+	FlowStatusDRAFT      FlowStatus = "DRAFT"
+	FlowStatusPUBLISHED  FlowStatus = "PUBLISHED"
+	FlowStatusTHROTTLED  FlowStatus = "THROTTLED"
 )
 
 // Valid indicates whether the value is a known member of the FlowStatus enum.
 func (e FlowStatus) Valid() bool {
 	switch e {
-	case BLOCKED:
+	case FlowStatusBLOCKED:
 		return true
-	case DEPRECATED:
+	case FlowStatusDEPRECATED:
 		return true
-	case DRAFT:
+	case FlowStatusDRAFT:
 		return true
-	case PUBLISHED:
+	case FlowStatusPUBLISHED:
 		return true
-	case THROTTLED:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for UploadFlowJsonMultipartBodyAssetType.
-const (
-	FLOWJSON UploadFlowJsonMultipartBodyAssetType = "FLOW_JSON"
-)
-
-// Valid indicates whether the value is a known member of the UploadFlowJsonMultipartBodyAssetType enum.
-func (e UploadFlowJsonMultipartBodyAssetType) Valid() bool {
-	switch e {
-	case FLOWJSON:
+	case FlowStatusTHROTTLED:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for UploadFlowJsonMultipartBodyName.
+// Defines values for FlowCategory.
 const (
-	FlowJson UploadFlowJsonMultipartBodyName = "flow.json"
+	FlowCategoryAPPOINTMENTBOOKING FlowCategory = "APPOINTMENT_BOOKING"
+	FlowCategoryCONTACTUS          FlowCategory = "CONTACT_US"
+	FlowCategoryCUSTOMERSUPPORT    FlowCategory = "CUSTOMER_SUPPORT"
+	FlowCategoryLEADGENERATION     FlowCategory = "LEAD_GENERATION"
+	FlowCategoryOTHER              FlowCategory = "OTHER"
+	FlowCategorySIGNIN             FlowCategory = "SIGN_IN"
+	FlowCategorySIGNUP             FlowCategory = "SIGN_UP"
+	FlowCategorySURVEY             FlowCategory = "SURVEY"
 )
 
-// Valid indicates whether the value is a known member of the UploadFlowJsonMultipartBodyName enum.
-func (e UploadFlowJsonMultipartBodyName) Valid() bool {
+// Valid indicates whether the value is a known member of the FlowCategory enum.
+func (e FlowCategory) Valid() bool {
 	switch e {
-	case FlowJson:
+	case FlowCategoryAPPOINTMENTBOOKING:
+		return true
+	case FlowCategoryCONTACTUS:
+		return true
+	case FlowCategoryCUSTOMERSUPPORT:
+		return true
+	case FlowCategoryLEADGENERATION:
+		return true
+	case FlowCategoryOTHER:
+		return true
+	case FlowCategorySIGNIN:
+		return true
+	case FlowCategorySIGNUP:
+		return true
+	case FlowCategorySURVEY:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadFlowJSONMultipartBodyAssetType.
+const (
+	UploadFlowJSONMultipartBodyAssetTypeFLOWJSON UploadFlowJSONMultipartBodyAssetType = "FLOW_JSON"
+)
+
+// Valid indicates whether the value is a known member of the UploadFlowJSONMultipartBodyAssetType enum.
+func (e UploadFlowJSONMultipartBodyAssetType) Valid() bool {
+	switch e {
+	case UploadFlowJSONMultipartBodyAssetTypeFLOWJSON:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UploadFlowJSONMultipartBodyName.
+const (
+	UploadFlowJSONMultipartBodyNameFlowJSON UploadFlowJSONMultipartBodyName = "flow.json"
+)
+
+// Valid indicates whether the value is a known member of the UploadFlowJSONMultipartBodyName enum.
+func (e UploadFlowJSONMultipartBodyName) Valid() bool {
+	switch e {
+	case UploadFlowJSONMultipartBodyNameFlowJSON:
 		return true
 	default:
 		return false
@@ -154,25 +113,31 @@ func (e UploadFlowJsonMultipartBodyName) Valid() bool {
 
 // CreateFlowRequest defines model for CreateFlowRequest.
 type CreateFlowRequest struct {
-	Categories []CreateFlowRequestCategories `json:"categories"`
+	Categories []FlowCategory `json:"categories"`
 
-	// CloneFlowId ID of existing flow to clone
-	CloneFlowId *string `json:"clone_flow_id,omitempty"`
+	// CloneFlowID ID of existing flow to clone
+	CloneFlowID *string `json:"clone_flow_id,omitempty"`
 
-	// EndpointUri HTTPS endpoint for data exchange
-	EndpointUri *string `json:"endpoint_uri,omitempty"`
+	// EndpointURI HTTPS endpoint for data exchange
+	EndpointURI *string `json:"endpoint_uri,omitempty"`
+
+	// FlowJSON The flow's Flow JSON, encoded as a string (at most 10 MB); validated and stored as an upload would be.
+	FlowJSON *string `json:"flow_json,omitempty"`
 
 	// Name Flow display name
 	Name string `json:"name"`
-}
 
-// CreateFlowRequestCategories defines model for CreateFlowRequest.Categories.
-type CreateFlowRequestCategories string
+	// Publish Publish the flow at once; it is created only if it can be published.
+	Publish *bool `json:"publish,omitempty"`
+}
 
 // CursorPaging defines model for CursorPaging.
 type CursorPaging struct {
 	Cursors *CursorPaging_Cursors `json:"cursors,omitempty"`
 	Next    *string               `json:"next,omitempty"`
+
+	// Previous The previous page; absent on the first page.
+	Previous *string `json:"previous,omitempty"`
 }
 
 // CursorPaging_Cursors defines model for CursorPaging.Cursors.
@@ -183,11 +148,11 @@ type CursorPaging_Cursors struct {
 
 // Flow defines model for Flow.
 type Flow struct {
-	Categories              *[]FlowCategories             `json:"categories,omitempty"`
-	DataApiVersion          *string                       `json:"data_api_version,omitempty"`
-	EndpointUri             *string                       `json:"endpoint_uri,omitempty"`
-	Id                      *string                       `json:"id,omitempty"`
-	JsonVersion             *string                       `json:"json_version,omitempty"`
+	Categories              *[]FlowCategory               `json:"categories,omitempty"`
+	DataAPIVersion          *string                       `json:"data_api_version,omitempty"`
+	EndpointURI             *string                       `json:"endpoint_uri,omitempty"`
+	ID                      *string                       `json:"id,omitempty"`
+	JSONVersion             *string                       `json:"json_version,omitempty"`
 	Name                    *string                       `json:"name,omitempty"`
 	Preview                 *Flow_Preview                 `json:"preview,omitempty"`
 	Status                  *FlowStatus                   `json:"status,omitempty"`
@@ -195,14 +160,11 @@ type Flow struct {
 	WhatsappBusinessAccount *Flow_WhatsappBusinessAccount `json:"whatsapp_business_account,omitempty"`
 }
 
-// FlowCategories defines model for Flow.Categories.
-type FlowCategories string
-
 // Flow_Preview defines model for Flow.Preview.
 type Flow_Preview struct {
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-	Id         *string    `json:"id,omitempty"`
-	PreviewUrl *string    `json:"preview_url,omitempty"`
+	ID         *string    `json:"id,omitempty"`
+	PreviewURL *string    `json:"preview_url,omitempty"`
 }
 
 // FlowStatus defines model for Flow.Status.
@@ -210,9 +172,12 @@ type FlowStatus string
 
 // Flow_WhatsappBusinessAccount defines model for Flow.WhatsappBusinessAccount.
 type Flow_WhatsappBusinessAccount struct {
-	Id   *string `json:"id,omitempty"`
+	ID   *string `json:"id,omitempty"`
 	Name *string `json:"name,omitempty"`
 }
+
+// FlowCategory A flow category.
+type FlowCategory string
 
 // FlowValidationError defines model for FlowValidationError.
 type FlowValidationError struct {
@@ -237,7 +202,7 @@ type GraphError_Error struct {
 	ErrorSubcode   *int    `json:"error_subcode,omitempty"`
 	ErrorUserMsg   *string `json:"error_user_msg,omitempty"`
 	ErrorUserTitle *string `json:"error_user_title,omitempty"`
-	FbtraceId      string  `json:"fbtrace_id"`
+	FbtraceID      string  `json:"fbtrace_id"`
 	IsTransient    *bool   `json:"is_transient,omitempty"`
 	Message        string  `json:"message"`
 	Type           string  `json:"type"`
@@ -250,17 +215,17 @@ type SuccessResponse struct {
 
 // UpdateFlowRequest defines model for UpdateFlowRequest.
 type UpdateFlowRequest struct {
-	ApplicationId *string   `json:"application_id,omitempty"`
-	Categories    *[]string `json:"categories,omitempty"`
-	EndpointUri   *string   `json:"endpoint_uri,omitempty"`
-	Name          *string   `json:"name,omitempty"`
+	ApplicationID *string         `json:"application_id,omitempty"`
+	Categories    *[]FlowCategory `json:"categories,omitempty"`
+	EndpointURI   *string         `json:"endpoint_uri,omitempty"`
+	Name          *string         `json:"name,omitempty"`
 }
 
-// FlowId defines model for FlowId.
-type FlowId = string
+// FlowID defines model for FlowId.
+type FlowID = string
 
-// WabaId defines model for WabaId.
-type WabaId = string
+// WabaID defines model for WabaId.
+type WabaID = string
 
 // GetFlowParams defines parameters for GetFlow.
 type GetFlowParams struct {
@@ -271,7 +236,7 @@ type GetFlowParams struct {
 // GetFlowAssets200JSONResponseBody_Data defines parameters for GetFlowAssets.
 type GetFlowAssets200JSONResponseBody_Data struct {
 	AssetType   *string `json:"asset_type,omitempty"`
-	DownloadUrl *string `json:"download_url,omitempty"`
+	DownloadURL *string `json:"download_url,omitempty"`
 	Name        *string `json:"name,omitempty"`
 }
 
@@ -281,23 +246,23 @@ type GetFlowAssets200JSONResponseBody struct {
 	Paging *CursorPaging                            `json:"paging,omitempty"`
 }
 
-// UploadFlowJsonMultipartBody defines parameters for UploadFlowJson.
-type UploadFlowJsonMultipartBody struct {
-	AssetType UploadFlowJsonMultipartBodyAssetType `json:"asset_type"`
+// UploadFlowJSONMultipartBody defines parameters for UploadFlowJSON.
+type UploadFlowJSONMultipartBody struct {
+	AssetType UploadFlowJSONMultipartBodyAssetType `json:"asset_type"`
 
 	// File The flow.json file (max 10 MB)
 	File openapi_types.File              `json:"file"`
-	Name UploadFlowJsonMultipartBodyName `json:"name"`
+	Name UploadFlowJSONMultipartBodyName `json:"name"`
 }
 
-// UploadFlowJsonMultipartBodyAssetType defines parameters for UploadFlowJson.
-type UploadFlowJsonMultipartBodyAssetType string
+// UploadFlowJSONMultipartBodyAssetType defines parameters for UploadFlowJSON.
+type UploadFlowJSONMultipartBodyAssetType string
 
-// UploadFlowJsonMultipartBodyName defines parameters for UploadFlowJson.
-type UploadFlowJsonMultipartBodyName string
+// UploadFlowJSONMultipartBodyName defines parameters for UploadFlowJSON.
+type UploadFlowJSONMultipartBodyName string
 
-// UploadFlowJson200JSONResponseBody defines parameters for UploadFlowJson.
-type UploadFlowJson200JSONResponseBody struct {
+// UploadFlowJSON200JSONResponseBody defines parameters for UploadFlowJSON.
+type UploadFlowJSON200JSONResponseBody struct {
 	Success          *bool                  `json:"success,omitempty"`
 	ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
 }
@@ -325,15 +290,21 @@ type ListFlows200JSONResponseBody struct {
 
 // CreateFlow200JSONResponseBody defines parameters for CreateFlow.
 type CreateFlow200JSONResponseBody struct {
-	// Id Flow ID
-	Id *string `json:"id,omitempty"`
+	// ID Flow ID
+	ID *string `json:"id,omitempty"`
+
+	// Success Present with flow_json. Whether the flow and its JSON were stored.
+	Success *bool `json:"success,omitempty"`
+
+	// ValidationErrors Present with flow_json. What Meta's validator found in it; empty when it is valid.
+	ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
 }
 
 // UpdateFlowJSONRequestBody defines body for UpdateFlow for application/json ContentType.
 type UpdateFlowJSONRequestBody = UpdateFlowRequest
 
-// UploadFlowJsonMultipartRequestBody defines body for UploadFlowJson for multipart/form-data ContentType.
-type UploadFlowJsonMultipartRequestBody UploadFlowJsonMultipartBody
+// UploadFlowJSONMultipartRequestBody defines body for UploadFlowJSON for multipart/form-data ContentType.
+type UploadFlowJSONMultipartRequestBody UploadFlowJSONMultipartBody
 
 // CreateFlowJSONRequestBody defines body for CreateFlow for application/json ContentType.
 type CreateFlowJSONRequestBody = CreateFlowRequest
@@ -417,14 +388,14 @@ type ClientInterface interface {
 	// Deletes a flow. Only DRAFT flows can be deleted. Published flows must be deprecated instead.
 	//
 	// Corresponds with DELETE /{flow-id} (the `DeleteFlow` operationId).
-	DeleteFlow(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFlow WhatsApp Get Flow
 	//
 	// Retrieves details about a specific flow.
 	//
 	// Corresponds with GET /{flow-id} (the `GetFlow` operationId).
-	GetFlow(ctx context.Context, flowId FlowId, params *GetFlowParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFlow(ctx context.Context, flowID FlowID, params *GetFlowParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateFlowWithBody WhatsApp Update Flow
 	//
@@ -433,7 +404,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-	UpdateFlowWithBody(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateFlowWithBody(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateFlow WhatsApp Update Flow
 	//
@@ -442,44 +413,44 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-	UpdateFlow(ctx context.Context, flowId FlowId, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateFlow(ctx context.Context, flowID FlowID, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFlowAssets WhatsApp Get Flow Assets
 	//
 	// Retrieves the assets (flow JSON file) for a flow.
 	//
 	// Corresponds with GET /{flow-id}/assets (the `GetFlowAssets` operationId).
-	GetFlowAssets(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFlowAssets(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UploadFlowJsonWithBody WhatsApp Upload Flow JSON
+	// UploadFlowJSONWithBody WhatsApp Upload Flow JSON
 	//
 	// Uploads or replaces the flow JSON definition file. The file is validated on upload and any errors are returned in the response.
 	//
 	// Takes any type of body and a specified content type.
 	//
-	// Corresponds with POST /{flow-id}/assets (the `UploadFlowJson` operationId).
-	UploadFlowJsonWithBody(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	// Corresponds with POST /{flow-id}/assets (the `UploadFlowJSON` operationId).
+	UploadFlowJSONWithBody(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeprecateFlow WhatsApp Deprecate Flow
 	//
 	// Deprecates a published flow. Deprecated flows remain visible in history but cannot be sent to customers.
 	//
 	// Corresponds with POST /{flow-id}/deprecate (the `DeprecateFlow` operationId).
-	DeprecateFlow(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeprecateFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PublishFlow WhatsApp Publish Flow
 	//
 	// Publishes a draft flow, making it available for use in messages. The flow must have a valid uploaded flow JSON with no validation errors.
 	//
 	// Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
-	PublishFlow(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PublishFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFlows WhatsApp List Flows
 	//
 	// Lists all flows for a WhatsApp Business Account.
 	//
 	// Corresponds with GET /{waba-id}/flows (the `ListFlows` operationId).
-	ListFlows(ctx context.Context, wabaId WabaId, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListFlows(ctx context.Context, wabaID WabaID, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFlowWithBody WhatsApp Create Flow
 	//
@@ -488,7 +459,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-	CreateFlowWithBody(ctx context.Context, wabaId WabaId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFlowWithBody(ctx context.Context, wabaID WabaID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFlow WhatsApp Create Flow
 	//
@@ -497,7 +468,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-	CreateFlow(ctx context.Context, wabaId WabaId, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFlow(ctx context.Context, wabaID WabaID, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // DeleteFlow WhatsApp Delete Flow
@@ -505,8 +476,8 @@ type ClientInterface interface {
 // Deletes a flow. Only DRAFT flows can be deleted. Published flows must be deprecated instead.
 //
 // Corresponds with DELETE /{flow-id} (the `DeleteFlow` operationId).
-func (c *Client) DeleteFlow(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteFlowRequest(c.Server, flowId)
+func (c *Client) DeleteFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFlowRequest(c.Server, flowID)
 	if err != nil {
 		return nil, err
 	}
@@ -522,8 +493,8 @@ func (c *Client) DeleteFlow(ctx context.Context, flowId FlowId, reqEditors ...Re
 // Retrieves details about a specific flow.
 //
 // Corresponds with GET /{flow-id} (the `GetFlow` operationId).
-func (c *Client) GetFlow(ctx context.Context, flowId FlowId, params *GetFlowParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFlowRequest(c.Server, flowId, params)
+func (c *Client) GetFlow(ctx context.Context, flowID FlowID, params *GetFlowParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFlowRequest(c.Server, flowID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -541,8 +512,8 @@ func (c *Client) GetFlow(ctx context.Context, flowId FlowId, params *GetFlowPara
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-func (c *Client) UpdateFlowWithBody(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateFlowRequestWithBody(c.Server, flowId, contentType, body)
+func (c *Client) UpdateFlowWithBody(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFlowRequestWithBody(c.Server, flowID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -560,8 +531,8 @@ func (c *Client) UpdateFlowWithBody(ctx context.Context, flowId FlowId, contentT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-func (c *Client) UpdateFlow(ctx context.Context, flowId FlowId, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateFlowRequest(c.Server, flowId, body)
+func (c *Client) UpdateFlow(ctx context.Context, flowID FlowID, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateFlowRequest(c.Server, flowID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -577,8 +548,8 @@ func (c *Client) UpdateFlow(ctx context.Context, flowId FlowId, body UpdateFlowJ
 // Retrieves the assets (flow JSON file) for a flow.
 //
 // Corresponds with GET /{flow-id}/assets (the `GetFlowAssets` operationId).
-func (c *Client) GetFlowAssets(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFlowAssetsRequest(c.Server, flowId)
+func (c *Client) GetFlowAssets(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFlowAssetsRequest(c.Server, flowID)
 	if err != nil {
 		return nil, err
 	}
@@ -589,15 +560,15 @@ func (c *Client) GetFlowAssets(ctx context.Context, flowId FlowId, reqEditors ..
 	return c.Client.Do(req)
 }
 
-// UploadFlowJsonWithBody WhatsApp Upload Flow JSON
+// UploadFlowJSONWithBody WhatsApp Upload Flow JSON
 //
 // Uploads or replaces the flow JSON definition file. The file is validated on upload and any errors are returned in the response.
 //
 // Takes any type of body and a specified content type.
 //
-// Corresponds with POST /{flow-id}/assets (the `UploadFlowJson` operationId).
-func (c *Client) UploadFlowJsonWithBody(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUploadFlowJsonRequestWithBody(c.Server, flowId, contentType, body)
+// Corresponds with POST /{flow-id}/assets (the `UploadFlowJSON` operationId).
+func (c *Client) UploadFlowJSONWithBody(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadFlowJSONRequestWithBody(c.Server, flowID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -613,8 +584,8 @@ func (c *Client) UploadFlowJsonWithBody(ctx context.Context, flowId FlowId, cont
 // Deprecates a published flow. Deprecated flows remain visible in history but cannot be sent to customers.
 //
 // Corresponds with POST /{flow-id}/deprecate (the `DeprecateFlow` operationId).
-func (c *Client) DeprecateFlow(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeprecateFlowRequest(c.Server, flowId)
+func (c *Client) DeprecateFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeprecateFlowRequest(c.Server, flowID)
 	if err != nil {
 		return nil, err
 	}
@@ -630,8 +601,8 @@ func (c *Client) DeprecateFlow(ctx context.Context, flowId FlowId, reqEditors ..
 // Publishes a draft flow, making it available for use in messages. The flow must have a valid uploaded flow JSON with no validation errors.
 //
 // Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
-func (c *Client) PublishFlow(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPublishFlowRequest(c.Server, flowId)
+func (c *Client) PublishFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPublishFlowRequest(c.Server, flowID)
 	if err != nil {
 		return nil, err
 	}
@@ -647,8 +618,8 @@ func (c *Client) PublishFlow(ctx context.Context, flowId FlowId, reqEditors ...R
 // Lists all flows for a WhatsApp Business Account.
 //
 // Corresponds with GET /{waba-id}/flows (the `ListFlows` operationId).
-func (c *Client) ListFlows(ctx context.Context, wabaId WabaId, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFlowsRequest(c.Server, wabaId, params)
+func (c *Client) ListFlows(ctx context.Context, wabaID WabaID, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFlowsRequest(c.Server, wabaID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -666,8 +637,8 @@ func (c *Client) ListFlows(ctx context.Context, wabaId WabaId, params *ListFlows
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-func (c *Client) CreateFlowWithBody(ctx context.Context, wabaId WabaId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFlowRequestWithBody(c.Server, wabaId, contentType, body)
+func (c *Client) CreateFlowWithBody(ctx context.Context, wabaID WabaID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFlowRequestWithBody(c.Server, wabaID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -685,8 +656,8 @@ func (c *Client) CreateFlowWithBody(ctx context.Context, wabaId WabaId, contentT
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-func (c *Client) CreateFlow(ctx context.Context, wabaId WabaId, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFlowRequest(c.Server, wabaId, body)
+func (c *Client) CreateFlow(ctx context.Context, wabaID WabaID, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFlowRequest(c.Server, wabaID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -698,12 +669,12 @@ func (c *Client) CreateFlow(ctx context.Context, wabaId WabaId, body CreateFlowJ
 }
 
 // NewDeleteFlowRequest constructs an http.Request for the DeleteFlow method
-func NewDeleteFlowRequest(server string, flowId FlowId) (*http.Request, error) {
+func NewDeleteFlowRequest(server string, flowID FlowID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -732,12 +703,12 @@ func NewDeleteFlowRequest(server string, flowId FlowId) (*http.Request, error) {
 }
 
 // NewGetFlowRequest constructs an http.Request for the GetFlow method
-func NewGetFlowRequest(server string, flowId FlowId, params *GetFlowParams) (*http.Request, error) {
+func NewGetFlowRequest(server string, flowID FlowID, params *GetFlowParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -793,23 +764,23 @@ func NewGetFlowRequest(server string, flowId FlowId, params *GetFlowParams) (*ht
 }
 
 // NewUpdateFlowRequest calls the generic UpdateFlow builder with application/json body
-func NewUpdateFlowRequest(server string, flowId FlowId, body UpdateFlowJSONRequestBody) (*http.Request, error) {
+func NewUpdateFlowRequest(server string, flowID FlowID, body UpdateFlowJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewUpdateFlowRequestWithBody(server, flowId, "application/json", bodyReader)
+	return NewUpdateFlowRequestWithBody(server, flowID, "application/json", bodyReader)
 }
 
 // NewUpdateFlowRequestWithBody constructs an http.Request for the UpdateFlow method, with any body, and a specified content type
-func NewUpdateFlowRequestWithBody(server string, flowId FlowId, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateFlowRequestWithBody(server string, flowID FlowID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -840,12 +811,12 @@ func NewUpdateFlowRequestWithBody(server string, flowId FlowId, contentType stri
 }
 
 // NewGetFlowAssetsRequest constructs an http.Request for the GetFlowAssets method
-func NewGetFlowAssetsRequest(server string, flowId FlowId) (*http.Request, error) {
+func NewGetFlowAssetsRequest(server string, flowID FlowID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -873,13 +844,13 @@ func NewGetFlowAssetsRequest(server string, flowId FlowId) (*http.Request, error
 	return req, nil
 }
 
-// NewUploadFlowJsonRequestWithBody constructs an http.Request for the UploadFlowJson method, with any body, and a specified content type
-func NewUploadFlowJsonRequestWithBody(server string, flowId FlowId, contentType string, body io.Reader) (*http.Request, error) {
+// NewUploadFlowJSONRequestWithBody constructs an http.Request for the UploadFlowJSON method, with any body, and a specified content type
+func NewUploadFlowJSONRequestWithBody(server string, flowID FlowID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -910,12 +881,12 @@ func NewUploadFlowJsonRequestWithBody(server string, flowId FlowId, contentType 
 }
 
 // NewDeprecateFlowRequest constructs an http.Request for the DeprecateFlow method
-func NewDeprecateFlowRequest(server string, flowId FlowId) (*http.Request, error) {
+func NewDeprecateFlowRequest(server string, flowID FlowID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -944,12 +915,12 @@ func NewDeprecateFlowRequest(server string, flowId FlowId) (*http.Request, error
 }
 
 // NewPublishFlowRequest constructs an http.Request for the PublishFlow method
-func NewPublishFlowRequest(server string, flowId FlowId) (*http.Request, error) {
+func NewPublishFlowRequest(server string, flowID FlowID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "flow-id", flowID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -978,12 +949,12 @@ func NewPublishFlowRequest(server string, flowId FlowId) (*http.Request, error) 
 }
 
 // NewListFlowsRequest constructs an http.Request for the ListFlows method
-func NewListFlowsRequest(server string, wabaId WabaId, params *ListFlowsParams) (*http.Request, error) {
+func NewListFlowsRequest(server string, wabaID WabaID, params *ListFlowsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "waba-id", wabaId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "waba-id", wabaID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1075,23 +1046,23 @@ func NewListFlowsRequest(server string, wabaId WabaId, params *ListFlowsParams) 
 }
 
 // NewCreateFlowRequest calls the generic CreateFlow builder with application/json body
-func NewCreateFlowRequest(server string, wabaId WabaId, body CreateFlowJSONRequestBody) (*http.Request, error) {
+func NewCreateFlowRequest(server string, wabaID WabaID, body CreateFlowJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFlowRequestWithBody(server, wabaId, "application/json", bodyReader)
+	return NewCreateFlowRequestWithBody(server, wabaID, "application/json", bodyReader)
 }
 
 // NewCreateFlowRequestWithBody constructs an http.Request for the CreateFlow method, with any body, and a specified content type
-func NewCreateFlowRequestWithBody(server string, wabaId WabaId, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateFlowRequestWithBody(server string, wabaID WabaID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "waba-id", wabaId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "waba-id", wabaID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -1172,7 +1143,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /{flow-id} (the `DeleteFlow` operationId).
-	DeleteFlowWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*DeleteFlowResponse, error)
+	DeleteFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*DeleteFlowResponse, error)
 
 	// GetFlowWithResponse WhatsApp Get Flow
 	//
@@ -1181,7 +1152,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /{flow-id} (the `GetFlow` operationId).
-	GetFlowWithResponse(ctx context.Context, flowId FlowId, params *GetFlowParams, reqEditors ...RequestEditorFn) (*GetFlowResponse, error)
+	GetFlowWithResponse(ctx context.Context, flowID FlowID, params *GetFlowParams, reqEditors ...RequestEditorFn) (*GetFlowResponse, error)
 
 	// UpdateFlowWithBodyWithResponse WhatsApp Update Flow
 	//
@@ -1190,7 +1161,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-	UpdateFlowWithBodyWithResponse(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error)
+	UpdateFlowWithBodyWithResponse(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error)
 
 	// UpdateFlowWithResponse WhatsApp Update Flow
 	//
@@ -1199,7 +1170,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-	UpdateFlowWithResponse(ctx context.Context, flowId FlowId, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error)
+	UpdateFlowWithResponse(ctx context.Context, flowID FlowID, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error)
 
 	// GetFlowAssetsWithResponse WhatsApp Get Flow Assets
 	//
@@ -1208,16 +1179,16 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /{flow-id}/assets (the `GetFlowAssets` operationId).
-	GetFlowAssetsWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*GetFlowAssetsResponse, error)
+	GetFlowAssetsWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*GetFlowAssetsResponse, error)
 
-	// UploadFlowJsonWithBodyWithResponse WhatsApp Upload Flow JSON
+	// UploadFlowJSONWithBodyWithResponse WhatsApp Upload Flow JSON
 	//
 	// Uploads or replaces the flow JSON definition file. The file is validated on upload and any errors are returned in the response.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
-	// Corresponds with POST /{flow-id}/assets (the `UploadFlowJson` operationId).
-	UploadFlowJsonWithBodyWithResponse(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadFlowJsonResponse, error)
+	// Corresponds with POST /{flow-id}/assets (the `UploadFlowJSON` operationId).
+	UploadFlowJSONWithBodyWithResponse(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadFlowJSONResponse, error)
 
 	// DeprecateFlowWithResponse WhatsApp Deprecate Flow
 	//
@@ -1226,7 +1197,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /{flow-id}/deprecate (the `DeprecateFlow` operationId).
-	DeprecateFlowWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*DeprecateFlowResponse, error)
+	DeprecateFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*DeprecateFlowResponse, error)
 
 	// PublishFlowWithResponse WhatsApp Publish Flow
 	//
@@ -1235,7 +1206,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
-	PublishFlowWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*PublishFlowResponse, error)
+	PublishFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*PublishFlowResponse, error)
 
 	// ListFlowsWithResponse WhatsApp List Flows
 	//
@@ -1244,7 +1215,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /{waba-id}/flows (the `ListFlows` operationId).
-	ListFlowsWithResponse(ctx context.Context, wabaId WabaId, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*ListFlowsResponse, error)
+	ListFlowsWithResponse(ctx context.Context, wabaID WabaID, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*ListFlowsResponse, error)
 
 	// CreateFlowWithBodyWithResponse WhatsApp Create Flow
 	//
@@ -1253,7 +1224,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-	CreateFlowWithBodyWithResponse(ctx context.Context, wabaId WabaId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error)
+	CreateFlowWithBodyWithResponse(ctx context.Context, wabaID WabaID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error)
 
 	// CreateFlowWithResponse WhatsApp Create Flow
 	//
@@ -1262,7 +1233,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-	CreateFlowWithResponse(ctx context.Context, wabaId WabaId, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error)
+	CreateFlowWithResponse(ctx context.Context, wabaID WabaID, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error)
 }
 
 type DeleteFlowResponse struct {
@@ -1457,32 +1428,32 @@ func (r GetFlowAssetsResponse) ContentType() string {
 	return ""
 }
 
-type UploadFlowJsonResponse struct {
+type UploadFlowJSONResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *UploadFlowJson200JSONResponseBody
+	JSON200 *UploadFlowJSON200JSONResponseBody
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *GraphError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UploadFlowJsonResponse) GetJSON200() *UploadFlowJson200JSONResponseBody {
+func (r UploadFlowJSONResponse) GetJSON200() *UploadFlowJSON200JSONResponseBody {
 	return r.JSON200
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UploadFlowJsonResponse) GetJSONDefault() *GraphError {
+func (r UploadFlowJSONResponse) GetJSONDefault() *GraphError {
 	return r.JSONDefault
 }
 
 // GetBody returns the raw response body bytes
-func (r UploadFlowJsonResponse) GetBody() []byte {
+func (r UploadFlowJSONResponse) GetBody() []byte {
 	return r.Body
 }
 
 // Status returns HTTPResponse.Status
-func (r UploadFlowJsonResponse) Status() string {
+func (r UploadFlowJSONResponse) Status() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Status
 	}
@@ -1490,7 +1461,7 @@ func (r UploadFlowJsonResponse) Status() string {
 }
 
 // StatusCode returns HTTPResponse.StatusCode
-func (r UploadFlowJsonResponse) StatusCode() int {
+func (r UploadFlowJSONResponse) StatusCode() int {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.StatusCode
 	}
@@ -1498,7 +1469,7 @@ func (r UploadFlowJsonResponse) StatusCode() int {
 }
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UploadFlowJsonResponse) ContentType() string {
+func (r UploadFlowJSONResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -1704,8 +1675,8 @@ func (r CreateFlowResponse) ContentType() string {
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /{flow-id} (the `DeleteFlow` operationId).
-func (c *ClientWithResponses) DeleteFlowWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*DeleteFlowResponse, error) {
-	rsp, err := c.DeleteFlow(ctx, flowId, reqEditors...)
+func (c *ClientWithResponses) DeleteFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*DeleteFlowResponse, error) {
+	rsp, err := c.DeleteFlow(ctx, flowID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1719,8 +1690,8 @@ func (c *ClientWithResponses) DeleteFlowWithResponse(ctx context.Context, flowId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /{flow-id} (the `GetFlow` operationId).
-func (c *ClientWithResponses) GetFlowWithResponse(ctx context.Context, flowId FlowId, params *GetFlowParams, reqEditors ...RequestEditorFn) (*GetFlowResponse, error) {
-	rsp, err := c.GetFlow(ctx, flowId, params, reqEditors...)
+func (c *ClientWithResponses) GetFlowWithResponse(ctx context.Context, flowID FlowID, params *GetFlowParams, reqEditors ...RequestEditorFn) (*GetFlowResponse, error) {
+	rsp, err := c.GetFlow(ctx, flowID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1734,8 +1705,8 @@ func (c *ClientWithResponses) GetFlowWithResponse(ctx context.Context, flowId Fl
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-func (c *ClientWithResponses) UpdateFlowWithBodyWithResponse(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error) {
-	rsp, err := c.UpdateFlowWithBody(ctx, flowId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UpdateFlowWithBodyWithResponse(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error) {
+	rsp, err := c.UpdateFlowWithBody(ctx, flowID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1749,8 +1720,8 @@ func (c *ClientWithResponses) UpdateFlowWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /{flow-id} (the `UpdateFlow` operationId).
-func (c *ClientWithResponses) UpdateFlowWithResponse(ctx context.Context, flowId FlowId, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error) {
-	rsp, err := c.UpdateFlow(ctx, flowId, body, reqEditors...)
+func (c *ClientWithResponses) UpdateFlowWithResponse(ctx context.Context, flowID FlowID, body UpdateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateFlowResponse, error) {
+	rsp, err := c.UpdateFlow(ctx, flowID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1764,27 +1735,27 @@ func (c *ClientWithResponses) UpdateFlowWithResponse(ctx context.Context, flowId
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /{flow-id}/assets (the `GetFlowAssets` operationId).
-func (c *ClientWithResponses) GetFlowAssetsWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*GetFlowAssetsResponse, error) {
-	rsp, err := c.GetFlowAssets(ctx, flowId, reqEditors...)
+func (c *ClientWithResponses) GetFlowAssetsWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*GetFlowAssetsResponse, error) {
+	rsp, err := c.GetFlowAssets(ctx, flowID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParseGetFlowAssetsResponse(rsp)
 }
 
-// UploadFlowJsonWithBodyWithResponse WhatsApp Upload Flow JSON
+// UploadFlowJSONWithBodyWithResponse WhatsApp Upload Flow JSON
 //
 // Uploads or replaces the flow JSON definition file. The file is validated on upload and any errors are returned in the response.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
-// Corresponds with POST /{flow-id}/assets (the `UploadFlowJson` operationId).
-func (c *ClientWithResponses) UploadFlowJsonWithBodyWithResponse(ctx context.Context, flowId FlowId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadFlowJsonResponse, error) {
-	rsp, err := c.UploadFlowJsonWithBody(ctx, flowId, contentType, body, reqEditors...)
+// Corresponds with POST /{flow-id}/assets (the `UploadFlowJSON` operationId).
+func (c *ClientWithResponses) UploadFlowJSONWithBodyWithResponse(ctx context.Context, flowID FlowID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadFlowJSONResponse, error) {
+	rsp, err := c.UploadFlowJSONWithBody(ctx, flowID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
-	return ParseUploadFlowJsonResponse(rsp)
+	return ParseUploadFlowJSONResponse(rsp)
 }
 
 // DeprecateFlowWithResponse WhatsApp Deprecate Flow
@@ -1794,8 +1765,8 @@ func (c *ClientWithResponses) UploadFlowJsonWithBodyWithResponse(ctx context.Con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /{flow-id}/deprecate (the `DeprecateFlow` operationId).
-func (c *ClientWithResponses) DeprecateFlowWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*DeprecateFlowResponse, error) {
-	rsp, err := c.DeprecateFlow(ctx, flowId, reqEditors...)
+func (c *ClientWithResponses) DeprecateFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*DeprecateFlowResponse, error) {
+	rsp, err := c.DeprecateFlow(ctx, flowID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1809,8 +1780,8 @@ func (c *ClientWithResponses) DeprecateFlowWithResponse(ctx context.Context, flo
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
-func (c *ClientWithResponses) PublishFlowWithResponse(ctx context.Context, flowId FlowId, reqEditors ...RequestEditorFn) (*PublishFlowResponse, error) {
-	rsp, err := c.PublishFlow(ctx, flowId, reqEditors...)
+func (c *ClientWithResponses) PublishFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*PublishFlowResponse, error) {
+	rsp, err := c.PublishFlow(ctx, flowID, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1824,8 +1795,8 @@ func (c *ClientWithResponses) PublishFlowWithResponse(ctx context.Context, flowI
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /{waba-id}/flows (the `ListFlows` operationId).
-func (c *ClientWithResponses) ListFlowsWithResponse(ctx context.Context, wabaId WabaId, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*ListFlowsResponse, error) {
-	rsp, err := c.ListFlows(ctx, wabaId, params, reqEditors...)
+func (c *ClientWithResponses) ListFlowsWithResponse(ctx context.Context, wabaID WabaID, params *ListFlowsParams, reqEditors ...RequestEditorFn) (*ListFlowsResponse, error) {
+	rsp, err := c.ListFlows(ctx, wabaID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1839,8 +1810,8 @@ func (c *ClientWithResponses) ListFlowsWithResponse(ctx context.Context, wabaId 
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-func (c *ClientWithResponses) CreateFlowWithBodyWithResponse(ctx context.Context, wabaId WabaId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error) {
-	rsp, err := c.CreateFlowWithBody(ctx, wabaId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateFlowWithBodyWithResponse(ctx context.Context, wabaID WabaID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error) {
+	rsp, err := c.CreateFlowWithBody(ctx, wabaID, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1854,8 +1825,8 @@ func (c *ClientWithResponses) CreateFlowWithBodyWithResponse(ctx context.Context
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /{waba-id}/flows (the `CreateFlow` operationId).
-func (c *ClientWithResponses) CreateFlowWithResponse(ctx context.Context, wabaId WabaId, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error) {
-	rsp, err := c.CreateFlow(ctx, wabaId, body, reqEditors...)
+func (c *ClientWithResponses) CreateFlowWithResponse(ctx context.Context, wabaID WabaID, body CreateFlowJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFlowResponse, error) {
+	rsp, err := c.CreateFlow(ctx, wabaID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -1994,22 +1965,22 @@ func ParseGetFlowAssetsResponse(rsp *http.Response) (*GetFlowAssetsResponse, err
 	return response, nil
 }
 
-// ParseUploadFlowJsonResponse parses an HTTP response from a UploadFlowJsonWithResponse call
-func ParseUploadFlowJsonResponse(rsp *http.Response) (*UploadFlowJsonResponse, error) {
+// ParseUploadFlowJSONResponse parses an HTTP response from a UploadFlowJSONWithResponse call
+func ParseUploadFlowJSONResponse(rsp *http.Response) (*UploadFlowJSONResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
 	}
 
-	response := &UploadFlowJsonResponse{
+	response := &UploadFlowJSONResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UploadFlowJson200JSONResponseBody
+		var dest UploadFlowJSON200JSONResponseBody
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -2157,422 +2128,4 @@ func ParseCreateFlowResponse(rsp *http.Response) (*CreateFlowResponse, error) {
 	}
 
 	return response, nil
-}
-
-// ServerInterface represents all server handlers.
-type ServerInterface interface {
-	// DeleteFlow WhatsApp Delete Flow
-	// (DELETE /{flow-id})
-	DeleteFlow(ctx echo.Context, flowId FlowId) error
-	// GetFlow WhatsApp Get Flow
-	// (GET /{flow-id})
-	GetFlow(ctx echo.Context, flowId FlowId, params GetFlowParams) error
-	// UpdateFlow WhatsApp Update Flow
-	// (POST /{flow-id})
-	UpdateFlow(ctx echo.Context, flowId FlowId) error
-	// GetFlowAssets WhatsApp Get Flow Assets
-	// (GET /{flow-id}/assets)
-	GetFlowAssets(ctx echo.Context, flowId FlowId) error
-	// UploadFlowJson WhatsApp Upload Flow JSON
-	// (POST /{flow-id}/assets)
-	UploadFlowJson(ctx echo.Context, flowId FlowId) error
-	// DeprecateFlow WhatsApp Deprecate Flow
-	// (POST /{flow-id}/deprecate)
-	DeprecateFlow(ctx echo.Context, flowId FlowId) error
-	// PublishFlow WhatsApp Publish Flow
-	// (POST /{flow-id}/publish)
-	PublishFlow(ctx echo.Context, flowId FlowId) error
-	// ListFlows WhatsApp List Flows
-	// (GET /{waba-id}/flows)
-	ListFlows(ctx echo.Context, wabaId WabaId, params ListFlowsParams) error
-	// CreateFlow WhatsApp Create Flow
-	// (POST /{waba-id}/flows)
-	CreateFlow(ctx echo.Context, wabaId WabaId) error
-}
-
-// ServerInterfaceWrapper converts echo contexts to parameters.
-type ServerInterfaceWrapper struct {
-	Handler ServerInterface
-}
-
-// DeleteFlow converts echo context to params.
-func (w *ServerInterfaceWrapper) DeleteFlow(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteFlow(ctx, flowId)
-	return err
-}
-
-// GetFlow converts echo context to params.
-func (w *ServerInterfaceWrapper) GetFlow(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetFlowParams
-	// ------------- Optional query parameter "fields" -------------
-
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields", ctx.QueryParams(), &params.Fields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fields: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetFlow(ctx, flowId, params)
-	return err
-}
-
-// UpdateFlow converts echo context to params.
-func (w *ServerInterfaceWrapper) UpdateFlow(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateFlow(ctx, flowId)
-	return err
-}
-
-// GetFlowAssets converts echo context to params.
-func (w *ServerInterfaceWrapper) GetFlowAssets(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetFlowAssets(ctx, flowId)
-	return err
-}
-
-// UploadFlowJson converts echo context to params.
-func (w *ServerInterfaceWrapper) UploadFlowJson(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UploadFlowJson(ctx, flowId)
-	return err
-}
-
-// DeprecateFlow converts echo context to params.
-func (w *ServerInterfaceWrapper) DeprecateFlow(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeprecateFlow(ctx, flowId)
-	return err
-}
-
-// PublishFlow converts echo context to params.
-func (w *ServerInterfaceWrapper) PublishFlow(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "flow-id" -------------
-	var flowId FlowId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "flow-id", ctx.Param("flow-id"), &flowId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter flow-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.PublishFlow(ctx, flowId)
-	return err
-}
-
-// ListFlows converts echo context to params.
-func (w *ServerInterfaceWrapper) ListFlows(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "waba-id" -------------
-	var wabaId WabaId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "waba-id", ctx.Param("waba-id"), &wabaId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter waba-id: %s", err))
-	}
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ListFlowsParams
-	// ------------- Optional query parameter "fields" -------------
-
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields", ctx.QueryParams(), &params.Fields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fields: %s", err))
-	}
-
-	// ------------- Optional query parameter "limit" -------------
-
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
-	}
-
-	// ------------- Optional query parameter "after" -------------
-
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "after", ctx.QueryParams(), &params.After, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter after: %s", err))
-	}
-
-	// ------------- Optional query parameter "before" -------------
-
-	err = runtime.BindQueryParameterWithOptions("form", true, false, "before", ctx.QueryParams(), &params.Before, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter before: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListFlows(ctx, wabaId, params)
-	return err
-}
-
-// CreateFlow converts echo context to params.
-func (w *ServerInterfaceWrapper) CreateFlow(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "waba-id" -------------
-	var wabaId WabaId
-
-	err = runtime.BindStyledParameterWithOptions("simple", "waba-id", ctx.Param("waba-id"), &wabaId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter waba-id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateFlow(ctx, wabaId)
-	return err
-}
-
-// This is a simple interface which specifies echo.Route addition functions which
-// are present on both echo.Echo and echo.Group, since we want to allow using
-// either of them for path registration
-type EchoRouter interface {
-	CONNECT(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	HEAD(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	OPTIONS(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	PATCH(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	PUT(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-	TRACE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
-}
-
-// RegisterHandlersOptions configures RegisterHandlersWithOptions.
-type RegisterHandlersOptions struct {
-	// BaseURL is prepended to every registered path so the API can be served
-	// under a prefix.
-	BaseURL string
-	// OperationMiddlewares lets the caller attach per-operation middleware at
-	// registration time. The map key is the OpenAPI `operationId` value as it
-	// appears in the spec (the raw, un-normalized form). Operations that have
-	// no entry are registered with no extra middleware. A nil map disables
-	// per-operation middleware entirely.
-	OperationMiddlewares map[string][]echo.MiddlewareFunc
-}
-
-// RegisterHandlers adds each server route to the EchoRouter.
-func RegisterHandlers(router EchoRouter, si ServerInterface) {
-	RegisterHandlersWithOptions(router, si, RegisterHandlersOptions{})
-}
-
-// RegisterHandlersWithBaseURL registers handlers and prepends BaseURL to the
-// paths so the API can be served under a prefix.
-func RegisterHandlersWithBaseURL(router EchoRouter, si ServerInterface, baseURL string) {
-	RegisterHandlersWithOptions(router, si, RegisterHandlersOptions{BaseURL: baseURL})
-}
-
-// RegisterHandlersWithOptions registers handlers using the supplied options,
-// including any per-operation middleware.
-func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options RegisterHandlersOptions) {
-
-	wrapper := ServerInterfaceWrapper{
-		Handler: si,
-	}
-
-	router.DELETE(options.BaseURL+"/:flow-id", wrapper.DeleteFlow, options.OperationMiddlewares["deleteFlow"]...)
-	router.GET(options.BaseURL+"/:flow-id", wrapper.GetFlow, options.OperationMiddlewares["getFlow"]...)
-	router.POST(options.BaseURL+"/:flow-id", wrapper.UpdateFlow, options.OperationMiddlewares["updateFlow"]...)
-	router.GET(options.BaseURL+"/:flow-id/assets", wrapper.GetFlowAssets, options.OperationMiddlewares["getFlowAssets"]...)
-	router.POST(options.BaseURL+"/:flow-id/assets", wrapper.UploadFlowJson, options.OperationMiddlewares["uploadFlowJson"]...)
-	router.POST(options.BaseURL+"/:flow-id/deprecate", wrapper.DeprecateFlow, options.OperationMiddlewares["deprecateFlow"]...)
-	router.POST(options.BaseURL+"/:flow-id/publish", wrapper.PublishFlow, options.OperationMiddlewares["publishFlow"]...)
-	router.GET(options.BaseURL+"/:waba-id/flows", wrapper.ListFlows, options.OperationMiddlewares["listFlows"]...)
-	router.POST(options.BaseURL+"/:waba-id/flows", wrapper.CreateFlow, options.OperationMiddlewares["createFlow"]...)
-
-}
-
-// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
-// Stored as a slice of fixed-width chunks rather than one concatenated
-// const string: with thousands of chunks the chained `+` fold is several
-// times slower for the Go compiler than parsing a slice literal.
-var swaggerSpec = []string{
-	"3FrbcuM20n6V/vHvRVJFS56Z3RvnSrZljxOPpbLkpLamXKwW2ZKQIQEOAMpWTfndt3CgTImkDxMrm+wd",
-	"D81Go/vrI/iNJTIvpCBhNDv6xgpUmJMh5e7OMnl3kdqrlHSieGG4FOzIPYeLUxYxbm8LNEsWMYE5sSM2",
-	"z+TdAU9ZxBR9LbmilB0ZVVLEdLKkHC07sy4sqTaKiwV7eIjYbzjDtqV+W6LRg6KA41JzQVrDIElkKUzn",
-	"+nc4w9eu/2CJdSGFJrfxc4XFcqiUVPYukcKQMPYSiyLjCVrh+r9rK+G3Gtt/KJqzI/b//Uel9v1b3a+x",
-	"dOttb3MA7j0MxhdAlqjntBI+trxPFKEhq/lr+lqSduIUShakDPdSJ2hoIVW444Zyd0GizNnRZza5OL+K",
-	"b8Ys8lcXVyxig/F4dHE1/TS8msbHo9EvF1fnLGKXw8FpfD68Gl4PphcjS3cyupoOTqbxzcTe3Eymo0/D",
-	"63hyMx6PrqeW4831r8N/s4iNph+H1+w22lXx5gEqhWt7n2RSUGzREvMWw1+cgpwD3XNtuFiApQMjwX3F",
-	"Ikb3mBeZt3fO0x7OknfvP7CWdUmkheTCxKXizWU+TqfjCVQ0MJcKUjQIdJ8sUSy2lwpX8Qqz0r6ZS5Wj",
-	"YUfMsm5Z2iOy1XtSrosM1+BI6msM/dUG702+D3Vkf2aBQ834j9qXs98pMVaUk1Jpqca4sCyayHFvdfMF",
-	"zg2pFo+J2IzmUlG7MzdWF3Tv8Pq9qmzjadX4d/cBC7UYCx6vSGnuw0m3jp6F9vcj1Xvgy53Kxr7vFLpy",
-	"itdAPmKFohWnFoPTfcEV6RgdwDb7TNHQgeE5de+2a424VNkWrxdDUhs05RbeTq8HZxYb45vjy4vJx6HN",
-	"WafD8fXwZDB1N8eXo5Nf3NX04/VoOr0cnlrkPCqn4tCQdoUZT10mil3G2Ab8U6nIes6vm69DTmqC886m",
-	"XiyKeBbsEqNPvU0jdCi0MvWzquvy710pm+4uszIXMYlt/P7z/YYhF4YW5DYYiLVBZV5ATtWSr/FI+03s",
-	"H9c/NDYAttBnXNALpXekL5U9J61xsSPER8oyCXMlc6jKqv9r9TUbU2gHUM/EsjYLbldR20lwuiSYyXTt",
-	"kvyK1Hq3AIKqIOuxaNflu7CQbm/43eFhp11jXc4aH3z40E1falJxrhetuqiRGG4yaiWaz4zChOIOZ+E6",
-	"NgqF5qHUDAQzKTNCsWPUDmvUrT0alGY5vE/Iq/y5MqJiHugir84tqW/b/LbOwxumrfyYlElCWl8HmzaN",
-	"pz3B1hZ81b6rhzak3RTpc8VxrXKPX5vtOoqKZ9P72+Xn70marWFWU1IqbtYTmwv8fmaEipRFS9NNJ2tt",
-	"KIcbTQqm8gsJuONmCc3UkKPABeUkDBSkcq61B53LOc5+bpVHKZfGFL4TontDSmB2KhP9RANoravhVCal",
-	"XQUDqF2udsz0Ub+f0ooya3Xdm2NCMym/9BKZ91OZ6H4ldN/2Etq5nJjLqsHDxIEmNJGfyCCMMzTWMDAp",
-	"i0Iq8+LltKfvs0afZ8Pezo5cxBM4y0hDpU7SrtdxLV8EXrcRFOUs43oZAYoUUioUWWCCNqpMTKkoBRe3",
-	"MTF8Ra5j0s5cXDyumUhhyzanPt0LIgR5AQsHV2dFuxkuFhHoUq1orSPICFNIsLBLeRmkWZKCRclTSoHu",
-	"C1KcREIa7DYWgPDzZHR1MENNKehEEQlIac4Ft6uDx7wN74ZUrkfzCakVT6im4Lu7u15lNqfZjBaY9Ss1",
-	"HbgPLQMfdFlTtSximzKVvX/XO7Q2kQUJLDg7Yh969lHkRggOfP1vYX7x4KGYkWlp4U7dcw3otNyDkcjW",
-	"4Cq1oPYEBcwI/PdpD8bedJSG93mpjScIVrS204YwtfqwkHIWukg3i7l2J9oa0HxuL/MeSfphgPNwuzPf",
-	"eH94+GaDjd3Q3jLd8B2v14X3iTmWmenivBF1e2gSMV3mOap13dBeORC0Y3Bh9eIWdH3w/UHOEyWTL/pg",
-	"o9RgWFyzo8OI2UYcTbK0bS47G1xeHg9OfnGrLcg0LX9NRnFakYaUDPJMA85kaQBBF5TwOU88JBpWPCfz",
-	"h0wY7UpyIvMcDzRZWoufOacsdXFDkSmVeHJy4eZmX0tS69rgzjFgT83J9okjp50u8Kig9reGzzmZvWCn",
-	"kLoFPL5MeT5slI6uJWwkKIR0gSOXKZ9zSn/yEzEwS8q7Q8hjffTHQoirrY5lun4zqzcrt4ftqtIWgQ9/",
-	"gfAVbPLG+PPb3wMEH6JaKuuj1uQH/M8ENbMk8MTwgxu52gwOc57Rj242ik9Ht4Ff57+VprYr/hQNbtXr",
-	"Ow2BlXXTqjcq7lTeiUxi+rJp0CtmHc02odhMZZ8C6tYEt624bx4qeEPuO3bCxuoVfsODPcVQaxUNbkJQ",
-	"ZJgE1D6itV5i8ox6YItuewVcQ5iaUQpSQOl4uVIWxdrPHTSgopBCXVXmuNeHEbuh1fKwevhZu45kD+E1",
-	"LzPDC1Smb1F4UAG7C/jbyK5GkWeXo99iq6DWybTVT/uUxjm89TWvwx9yvId3h/Dp+Md63zrjAl0x0d26",
-	"Bjk2/Frk2JknOKGi6oSjtq3bVvS/bdLonE80BzN7HsW+xNfPNvD3oN5DpnK+slnnjd19O19t2iJniNY4",
-	"cFqR2HKq2KqTenD62Fb5wklRjlzAims+s4FAwJJrI9UaZqWplVXatr629S61kblt7FvascD7f6Ajq7T0",
-	"5k1ZNZvYKWwu+ZySdZLRW4IlGL8bKlUVbZGSKpwbB4oIcvzCxQK4AVwhz9AiwxY5pXYICRNRHRKI1Zhr",
-	"25e4IkCfSTbeVss/bkImJDxGhZBZmlgKkv3tkbTxvzcGUtDPPmEUfhd5CFPBrhL5kmujAbMsBBRfDHf+",
-	"ndI0tWXg6/rXGjr8GvPXmAA0hPiE9zwvcxBlPiMFch4UVJCCAhcEPwQ8wPt//QRudTczWRG8Ozx0xVaC",
-	"RUEpoLFPfux1CJfxnJst2XIu7NLs6F3z2KZFW65+BrNEA27M6TRlizsSqZXbXjqJ5dz/A+JIl6hhRiQ2",
-	"JWGXfP5XiVfprlskd873BkKFvzT2OdN5pul6fuTz5zVEZ6EW2E8/ZD0cKhf/E6ZJ/o8wm9QE3fn88+qo",
-	"9PhX2XeHpT0Nhpr/u+29xudP/ur4/Olae270pzhvDTavnn0MjmqHhA4G9ePBz7fW3JrUqgLJTjIgg7WD",
-	"/LGSaZm4CmjivmmcoC0s7fbh2cqf0txudtU+AXBde+XKteoLq2FEiIChOWkJvuF0TRGmURjvVUdr7kxh",
-	"Hlw5MDoLp4Yd1eXOodzOx48Vy8Ptw38CAAD//w==",
-}
-
-// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
-// after base64-decoding and flate-decompressing the embedded blob.
-func decodeSpec() ([]byte, error) {
-	encoded := strings.Join(swaggerSpec, "")
-	compressed, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
-	}
-	zr := flate.NewReader(bytes.NewReader(compressed))
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(zr); err != nil {
-		return nil, fmt.Errorf("read flate: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("close flate reader: %w", err)
-	}
-
-	return buf.Bytes(), nil
-}
-
-var rawSpec = decodeSpecCached()
-
-// a naive cache of the decoded OpenAPI spec
-func decodeSpecCached() func() ([]byte, error) {
-	data, err := decodeSpec()
-	return func() ([]byte, error) {
-		return data, err
-	}
-}
-
-// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
-func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
-	res := make(map[string]func() ([]byte, error))
-	if len(pathToFile) > 0 {
-		res[pathToFile] = rawSpec
-	}
-
-	return res
-}
-
-// GetSpec returns the OpenAPI specification corresponding to the generated
-// code in this file. External references in the spec are resolved through
-// PathToRawSpec; externally-referenced files must be embedded in their
-// corresponding Go packages (via the import-mapping feature). URL-based
-// external refs are not supported.
-func GetSpec() (swagger *openapi3.T, err error) {
-	resolvePath := PathToRawSpec("")
-
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
-		pathToFile := url.String()
-		pathToFile = path.Clean(pathToFile)
-		getSpec, ok := resolvePath[pathToFile]
-		if !ok {
-			err1 := fmt.Errorf("path not found: %s", pathToFile)
-			return nil, err1
-		}
-		return getSpec()
-	}
-	var specData []byte
-	specData, err = rawSpec()
-	if err != nil {
-		return
-	}
-	swagger, err = loader.LoadFromData(specData)
-	if err != nil {
-		return
-	}
-	return
-}
-
-// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
-// specification: decompressed but not unmarshaled. External references
-// are not resolved here; the bytes are the spec exactly as embedded by
-// codegen. The result is cached at package init time, so repeated calls
-// are cheap.
-func GetSpecJSON() ([]byte, error) {
-	return rawSpec()
-}
-
-// GetSwagger returns the OpenAPI specification corresponding to the
-// generated code in this file.
-//
-// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
-// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
-// backwards compatibility.
-func GetSwagger() (*openapi3.T, error) {
-	return GetSpec()
 }

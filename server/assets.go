@@ -51,8 +51,8 @@ func assetInfo(content []byte, now time.Time) api.AssetInfo {
 	return api.AssetInfo{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(content)), UploadedAt: now}
 }
 
-// UploadFlowJson implements POST /{flow-id}/assets.
-func (s *Server) UploadFlowJson(c echo.Context, flowID gen.FlowId) error {
+// UploadFlowJSON implements POST /{flow-id}/assets.
+func (s *Server) UploadFlowJSON(c echo.Context, flowID gen.FlowID) error {
 	f, err := s.reachableFlow(c, flowID)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ func readUpload(r *http.Request) (map[string]any, []byte, error) {
 }
 
 // GetFlowAssets implements GET /{flow-id}/assets.
-func (s *Server) GetFlowAssets(c echo.Context, flowID gen.FlowId) error {
+func (s *Server) GetFlowAssets(c echo.Context, flowID gen.FlowID) error {
 	f, err := s.reachableFlow(c, flowID)
 	if err != nil {
 		return err

@@ -21,11 +21,11 @@ func testContract(t *testing.T) {
 	c := e.Client(tokenA)
 	str := func(s string) *string { return &s }
 
-	created, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "Contract", Categories: []gen.CreateFlowRequestCategories{"SURVEY"}})
-	if err != nil || created.JSON200 == nil || created.JSON200.Id == nil {
+	created, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "Contract", Categories: []gen.FlowCategory{"SURVEY"}})
+	if err != nil || created.JSON200 == nil || created.JSON200.ID == nil {
 		t.Fatalf("create: %v %s", err, created.Body)
 	}
-	id := *created.JSON200.Id
+	id := *created.JSON200.ID
 
 	got, err := c.GetFlowWithResponse(ctx, id, nil)
 	if err != nil || got.JSON200 == nil || *got.JSON200.Name != "Contract" || *got.JSON200.Status != "DRAFT" {
@@ -37,13 +37,13 @@ func testContract(t *testing.T) {
 		t.Fatalf("get all fields: %v %s", err, full.Body)
 	}
 
-	upd, err := c.UpdateFlowWithResponse(ctx, id, gen.UpdateFlowJSONRequestBody{Name: str("Contract 2"), EndpointUri: str("https://example.com/flows"), ApplicationId: str("1234567890")})
+	upd, err := c.UpdateFlowWithResponse(ctx, id, gen.UpdateFlowJSONRequestBody{Name: str("Contract 2"), EndpointURI: str("https://example.com/flows"), ApplicationID: str("1234567890")})
 	if err != nil || upd.JSON200 == nil || !*upd.JSON200.Success {
 		t.Fatalf("update: %v %s", err, upd.Body)
 	}
 
 	ct, body := multipartBody(t, []byte(endpointFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
-	up, err := c.UploadFlowJsonWithBodyWithResponse(ctx, id, ct, body)
+	up, err := c.UploadFlowJSONWithBodyWithResponse(ctx, id, ct, body)
 	if err != nil || up.JSON200 == nil || !*up.JSON200.Success || up.JSON200.ValidationErrors == nil || len(*up.JSON200.ValidationErrors) != 0 {
 		t.Fatalf("upload: %v %s", err, up.Body)
 	}
@@ -52,7 +52,7 @@ func testContract(t *testing.T) {
 	if err != nil || assets.JSON200 == nil || len(*assets.JSON200.Data) != 1 {
 		t.Fatalf("assets: %v %s", err, assets.Body)
 	}
-	res, err := http.Get(*(*assets.JSON200.Data)[0].DownloadUrl)
+	res, err := http.Get(*(*assets.JSON200.Data)[0].DownloadURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,9 +70,31 @@ func testContract(t *testing.T) {
 	if err != nil || page.JSON200 == nil || len(*page.JSON200.Data) != 2 || page.JSON200.Paging.Next == nil {
 		t.Fatalf("list: %v %s", err, page.Body)
 	}
+	if page.JSON200.Paging.Previous != nil {
+		t.Errorf("the first page links a previous page: %s", *page.JSON200.Paging.Previous)
+	}
 	next, err := c.ListFlowsWithResponse(ctx, waba1, &gen.ListFlowsParams{Limit: &limit, After: page.JSON200.Paging.Cursors.After})
-	if err != nil || next.JSON200 == nil || len(*next.JSON200.Data) != 2 || next.JSON200.Paging.Next != nil {
+	if err != nil || next.JSON200 == nil || len(*next.JSON200.Data) != 2 || next.JSON200.Paging.Next != nil || next.JSON200.Paging.Previous == nil {
 		t.Fatalf("list page 2: %v %s", err, next.Body)
+	}
+
+	// Graph's create with flow_json and publish, in the overlay: the answer carries success and the
+	// validation errors, and the published flow has the JSON.
+	oneCall, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "One call", Categories: []gen.FlowCategory{gen.FlowCategoryOTHER},
+		FlowJSON: str(validFlow), Publish: func(b bool) *bool { return &b }(true)})
+	if err != nil || oneCall.JSON200 == nil || oneCall.JSON200.ID == nil || oneCall.JSON200.Success == nil || !*oneCall.JSON200.Success ||
+		oneCall.JSON200.ValidationErrors == nil || len(*oneCall.JSON200.ValidationErrors) != 0 {
+		t.Fatalf("create with flow_json and publish: %v %s", err, oneCall.Body)
+	}
+	if got, err := c.GetFlowWithResponse(ctx, *oneCall.JSON200.ID, nil); err != nil || got.JSON200 == nil || *got.JSON200.Status != gen.FlowStatusPUBLISHED {
+		t.Fatalf("the flow created with publish: %v %s", err, got.Body)
+	}
+	invalid, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "Invalid JSON", Categories: []gen.FlowCategory{gen.FlowCategoryOTHER}, FlowJSON: str(`{"version":"7.3"}`)})
+	if err != nil || invalid.JSON200 == nil || invalid.JSON200.ValidationErrors == nil || len(*invalid.JSON200.ValidationErrors) == 0 {
+		t.Fatalf("create with invalid flow_json: %v %s", err, invalid.Body)
+	}
+	if ve := (*invalid.JSON200.ValidationErrors)[0]; ve.Error == nil || ve.Message == nil {
+		t.Errorf("validation error lacks error or message: %+v", ve)
 	}
 
 	pub, err := c.PublishFlowWithResponse(ctx, id)
@@ -101,7 +123,7 @@ func testContract(t *testing.T) {
 			return r.StatusCode(), r.JSONDefault, err
 		}},
 		{"create in unreachable account", 400, 100, func() (int, *gen.GraphError, error) {
-			r, err := c.CreateFlowWithResponse(ctx, waba2, gen.CreateFlowJSONRequestBody{Name: "x", Categories: []gen.CreateFlowRequestCategories{"OTHER"}})
+			r, err := c.CreateFlowWithResponse(ctx, waba2, gen.CreateFlowJSONRequestBody{Name: "x", Categories: []gen.FlowCategory{"OTHER"}})
 			return r.StatusCode(), r.JSONDefault, err
 		}},
 		{"get without token", 401, 190, func() (int, *gen.GraphError, error) {
@@ -124,7 +146,7 @@ func testContract(t *testing.T) {
 		}},
 		{"upload to deprecated", 400, 139001, func() (int, *gen.GraphError, error) {
 			ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
-			r, err := c.UploadFlowJsonWithBodyWithResponse(ctx, id, ct, body)
+			r, err := c.UploadFlowJSONWithBodyWithResponse(ctx, id, ct, body)
 			return r.StatusCode(), r.JSONDefault, err
 		}},
 		{"assets of deleted flow", 400, 100, func() (int, *gen.GraphError, error) {
@@ -149,7 +171,7 @@ func testContract(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if status != tc.status || ge == nil || ge.Error.Code != tc.code || ge.Error.FbtraceId == "" {
+		if status != tc.status || ge == nil || ge.Error.Code != tc.code || ge.Error.FbtraceID == "" {
 			t.Errorf("%s: status %d, error %+v; want %d code %d", tc.name, status, ge, tc.status, tc.code)
 		}
 	}

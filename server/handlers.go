@@ -50,7 +50,7 @@ func checkFlowAccess(c echo.Context, f *api.Flow) error {
 var successBody = []byte(`{"success":true}`)
 
 // CreateFlow implements POST /{waba-id}/flows.
-func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaId) error {
+func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaID) error {
 	if _, err := s.checkAccount(c, wabaID); err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaId) error {
 }
 
 // GetFlow implements GET /{flow-id}.
-func (s *Server) GetFlow(c echo.Context, flowID gen.FlowId, params gen.GetFlowParams) error {
+func (s *Server) GetFlow(c echo.Context, flowID gen.FlowID, params gen.GetFlowParams) error {
 	sel := &defaultSelection
 	if params.Fields != nil {
 		parsed, err := parseFields(*params.Fields)
@@ -151,7 +151,7 @@ func (s *Server) GetFlow(c echo.Context, flowID gen.FlowId, params gen.GetFlowPa
 }
 
 // ListFlows implements GET /{waba-id}/flows.
-func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaId, params gen.ListFlowsParams) error {
+func (s *Server) ListFlows(c echo.Context, wabaID gen.WabaID, params gen.ListFlowsParams) error {
 	waba, err := s.checkAccount(c, wabaID)
 	if err != nil {
 		return err
@@ -239,7 +239,7 @@ func (s *Server) appendPageURL(b []byte, wabaID string, fields *string, limit in
 }
 
 // UpdateFlow implements POST /{flow-id}.
-func (s *Server) UpdateFlow(c echo.Context, flowID gen.FlowId) error {
+func (s *Server) UpdateFlow(c echo.Context, flowID gen.FlowID) error {
 	if _, err := s.reachableFlow(c, flowID); err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (s *Server) UpdateFlow(c echo.Context, flowID gen.FlowId) error {
 }
 
 // DeleteFlow implements DELETE /{flow-id}.
-func (s *Server) DeleteFlow(c echo.Context, flowID gen.FlowId) error {
+func (s *Server) DeleteFlow(c echo.Context, flowID gen.FlowID) error {
 	if _, err := s.reachableFlow(c, flowID); err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func (s *Server) DeleteFlow(c echo.Context, flowID gen.FlowId) error {
 }
 
 // PublishFlow implements POST /{flow-id}/publish.
-func (s *Server) PublishFlow(c echo.Context, flowID gen.FlowId) error {
+func (s *Server) PublishFlow(c echo.Context, flowID gen.FlowID) error {
 	if _, err := s.reachableFlow(c, flowID); err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func (s *Server) PublishFlow(c echo.Context, flowID gen.FlowId) error {
 }
 
 // DeprecateFlow implements POST /{flow-id}/deprecate.
-func (s *Server) DeprecateFlow(c echo.Context, flowID gen.FlowId) error {
+func (s *Server) DeprecateFlow(c echo.Context, flowID gen.FlowID) error {
 	if _, err := s.reachableFlow(c, flowID); err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 // Package server serves the WhatsApp Flows API over an api.FlowStore the way Meta's Graph API does: it
-// implements gen.ServerInterface, checks bearer tokens, validates requests against the merged spec, and
+// implements echoserver.ServerInterface, checks bearer tokens, validates requests against the merged spec, and
 // renders every failure as a Graph error envelope.
 package server
 
@@ -16,7 +16,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/waflows/waflows/api"
-	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/gen/echoserver"
 	"github.com/waflows/waflows/spec"
 )
 
@@ -64,7 +64,7 @@ type Server struct {
 	cursors   *cursorSealer
 }
 
-var _ gen.ServerInterface = (*Server)(nil)
+var _ echoserver.ServerInterface = (*Server)(nil)
 
 // New stores the configured business accounts, loads or creates the download-URL signing key, compiles
 // the request checks from the merged spec and wires the routes.
@@ -142,7 +142,7 @@ func (s *Server) routes() {
 	e.GET(assetPath, s.downloadAsset)
 	e.GET(refusedPath, s.refusedRequest)
 	g := e.Group(APIPrefix, s.authenticate, s.limitLargeBodies)
-	gen.RegisterHandlersWithOptions(g, s, gen.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
+	echoserver.RegisterHandlersWithOptions(g, s, echoserver.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
 	s.echo = e
 }
 

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/gen/echoserver"
 	"github.com/waflows/waflows/spec"
 )
 
@@ -39,9 +39,10 @@ func TestUpstreamUnchanged(t *testing.T) {
 	}
 }
 
-// TestOverlayAddsOnlyErrorsAndPaging: every operation answers errors with the Graph envelope, and listFlows
-// has Graph's paging parameters.
-func TestOverlayAddsOnlyErrorsAndPaging(t *testing.T) {
+// TestOverlayAdditions: what the overlay records of Graph is in the merged document — the error envelope on
+// every operation, listFlows's paging parameters and previous link, one category schema, and create's
+// flow_json/publish with the answer's success/validation_errors.
+func TestOverlayAdditions(t *testing.T) {
 	doc, err := spec.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -73,9 +74,33 @@ func TestOverlayAddsOnlyErrorsAndPaging(t *testing.T) {
 			t.Errorf("listFlows lacks parameter %s (has %v)", want, names)
 		}
 	}
-	// The overlay adds exactly one schema.
-	if len(doc.Components.Schemas) != 7 || doc.Components.Schemas["GraphError"] == nil {
-		t.Errorf("schemas: %d, GraphError present: %v", len(doc.Components.Schemas), doc.Components.Schemas["GraphError"] != nil)
+	// The overlay adds exactly two schemas.
+	schemas := doc.Components.Schemas
+	if len(schemas) != 8 || schemas["GraphError"] == nil || schemas["FlowCategory"] == nil {
+		t.Fatalf("schemas: %d, want the upstream 6 plus GraphError and FlowCategory", len(schemas))
+	}
+	if got := len(schemas["FlowCategory"].Value.Enum); got != 8 {
+		t.Errorf("FlowCategory has %d values, want 8", got)
+	}
+	for _, owner := range []string{"Flow", "CreateFlowRequest", "UpdateFlowRequest"} {
+		items := schemas[owner].Value.Properties["categories"].Value.Items
+		if items == nil || items.Ref != "#/components/schemas/FlowCategory" {
+			t.Errorf("%s.categories items are not FlowCategory", owner)
+		}
+	}
+	if schemas["CursorPaging"].Value.Properties["previous"] == nil || schemas["CursorPaging"].Value.Properties["next"] == nil {
+		t.Error("CursorPaging lacks next or previous")
+	}
+	create := schemas["CreateFlowRequest"].Value.Properties
+	if create["flow_json"] == nil || create["publish"] == nil {
+		t.Error("CreateFlowRequest lacks flow_json or publish")
+	}
+	answer := doc.Paths.Value("/{waba-id}/flows").Post.Responses.Value("200").Value.Content.Get("application/json").Schema.Value.Properties
+	if answer["success"] == nil || answer["validation_errors"] == nil || answer["id"] == nil {
+		t.Error("the create answer lacks id, success or validation_errors")
+	}
+	if ref := answer["validation_errors"].Value.Items.Ref; ref != "#/components/schemas/FlowValidationError" {
+		t.Errorf("validation_errors items = %q, want FlowValidationError", ref)
 	}
 }
 
@@ -86,7 +111,7 @@ func TestGeneratedSpecMatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := gen.GetSpec()
+	embedded, err := echoserver.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}

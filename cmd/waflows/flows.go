@@ -243,7 +243,7 @@ func flowsList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCATEGORIES\tERRORS")
 	for _, f := range flows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", str(f.Id), str(f.Name), str(f.Status), categoriesOf(f), errorCount(f))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", str(f.ID), str(f.Name), str(f.Status), categoriesOf(f), errorCount(f))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -277,15 +277,15 @@ func flowsGet(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(tw, "%s\t%s\n", k, v)
 		}
 	}
-	row("id", str(f.Id))
+	row("id", str(f.ID))
 	row("name", str(f.Name))
 	row("status", str(f.Status))
 	row("categories", categoriesOf(*f))
-	row("json_version", str(f.JsonVersion))
-	row("data_api_version", str(f.DataApiVersion))
-	row("endpoint_uri", str(f.EndpointUri))
+	row("json_version", str(f.JSONVersion))
+	row("data_api_version", str(f.DataAPIVersion))
+	row("endpoint_uri", str(f.EndpointURI))
 	if w := f.WhatsappBusinessAccount; w != nil {
-		row("whatsapp_business_account", strings.TrimSpace(str(w.Id)+" "+str(w.Name)))
+		row("whatsapp_business_account", strings.TrimSpace(str(w.ID)+" "+str(w.Name)))
 	}
 	row("validation_errors", errorCount(*f))
 	if err := tw.Flush(); err != nil {
@@ -342,10 +342,10 @@ func flowsCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		req.Categories = append(req.Categories, client.Category(cat))
 	}
 	if *endpoint != "" {
-		req.EndpointUri = endpoint
+		req.EndpointURI = endpoint
 	}
 	if *clone != "" {
-		req.CloneFlowId = clone
+		req.CloneFlowID = clone
 	}
 	id, _, err := c.CreateFlow(ctx, cf.waba, req)
 	if err != nil {
@@ -365,18 +365,21 @@ func flowsUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var req client.UpdateFlowRequest
 	var cats listFlag
 	fs.Func("name", "new name", func(v string) error { req.Name = &v; return nil })
-	fs.Func("endpoint-uri", "https endpoint for data exchange", func(v string) error { req.EndpointUri = &v; return nil })
-	fs.Func("application-id", "id of the Meta app linked to the flow", func(v string) error { req.ApplicationId = &v; return nil })
+	fs.Func("endpoint-uri", "https endpoint for data exchange", func(v string) error { req.EndpointURI = &v; return nil })
+	fs.Func("application-id", "id of the Meta app linked to the flow", func(v string) error { req.ApplicationID = &v; return nil })
 	fs.Var(&cats, "category", "categories replacing the current ones (repeatable or comma-separated)")
 	pos, err := parseArgs(fs, args, "FLOW_ID")
 	if err != nil {
 		return err
 	}
 	if len(cats) > 0 {
-		c := []string(cats)
+		c := make([]client.Category, len(cats))
+		for i, cat := range cats {
+			c[i] = client.Category(cat)
+		}
 		req.Categories = &c
 	}
-	if req.Name == nil && req.EndpointUri == nil && req.ApplicationId == nil && req.Categories == nil {
+	if req.Name == nil && req.EndpointURI == nil && req.ApplicationID == nil && req.Categories == nil {
 		return usageError{errors.New("update needs at least one of --name, --category, --endpoint-uri, --application-id")}
 	}
 	c, err := cf.client()
@@ -486,7 +489,7 @@ func flowsAssets(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tDOWNLOAD_URL")
 	for _, a := range assets {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", str(a.Name), str(a.AssetType), str(a.DownloadUrl))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", str(a.Name), str(a.AssetType), str(a.DownloadURL))
 	}
 	return tw.Flush()
 }

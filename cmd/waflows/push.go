@@ -78,7 +78,7 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "uploaded %s\n", display)
 	// The endpoint is set after the upload, so Graph checks it against the new JSON's version.
 	if *endpoint != "" {
-		if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{EndpointUri: endpoint}); err != nil {
+		if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{EndpointURI: endpoint}); err != nil {
 			return err
 		}
 	}
@@ -106,9 +106,9 @@ func findOrCreateDraft(ctx context.Context, c *client.Client, waba, name string,
 			continue
 		}
 		if status := str(f.Status); status != "DRAFT" {
-			return "", false, fmt.Errorf("flow %q (%s) is %s and can no longer be changed; push under a new name, or clone it", name, str(f.Id), status)
+			return "", false, fmt.Errorf("flow %q (%s) is %s and can no longer be changed; push under a new name, or clone it", name, str(f.ID), status)
 		}
-		return str(f.Id), false, nil
+		return str(f.ID), false, nil
 	}
 	if len(cats) == 0 {
 		return "", false, usageError{fmt.Errorf("there is no flow named %q yet: pass at least one --category to create it", name)}
