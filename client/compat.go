@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 )
 
@@ -31,19 +30,56 @@ func (d compatDoer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bytes.Contains(body, []byte(`"pointers"`)) || graphTime.Match(body) {
+	if bytes.Contains(body, []byte(`"pointers"`)) || hasGraphTime(body) {
 		body = adaptBody(body)
 	}
 	res.Body = io.NopCloser(bytes.NewReader(body))
 	return res, nil
 }
 
-// graphTime finds Graph's timestamps in a body: a JSON string holding a date and time with a colon-less
-// UTC offset. graphTimeValue matches one such string value exactly.
-var (
-	graphTime      = regexp.MustCompile(`"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}"`)
-	graphTimeValue = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{4}$`)
-)
+// graphTimeLayout is the shape of Graph's timestamps, digit by digit: a date and time with a colon-less
+// UTC offset (the client matches it by hand rather than with regexp, which would add 150 KB to every
+// program that imports the client).
+const graphTimeLayout = "dddd-dd-ddTdd:dd:dd+dddd"
+
+// isGraphTime reports whether s is one Graph timestamp.
+func isGraphTime[S string | []byte](s S) bool {
+	if len(s) != len(graphTimeLayout) {
+		return false
+	}
+	for i := range len(s) {
+		c, want := s[i], graphTimeLayout[i]
+		switch {
+		case want == 'd':
+			if c < '0' || c > '9' {
+				return false
+			}
+		case want == '+':
+			if c != '+' && c != '-' {
+				return false
+			}
+		case c != want:
+			return false
+		}
+	}
+	return true
+}
+
+// hasGraphTime reports whether body holds a JSON string that is a Graph timestamp.
+func hasGraphTime(body []byte) bool {
+	n := len(graphTimeLayout)
+	for i := bytes.IndexByte(body, '"'); i >= 0 && i+n+1 < len(body); {
+		if body[i+n+1] == '"' && isGraphTime(body[i+1:i+n+1]) {
+			return true
+		}
+		j := bytes.IndexByte(body[i+1:], '"')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
 
 // adaptBody applies the rewrites above. A body it cannot rewrite is returned unchanged.
 func adaptBody(body []byte) []byte {
@@ -68,7 +104,7 @@ func rewrite(v any) bool {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, child := range x {
-			if str, ok := child.(string); ok && graphTimeValue.MatchString(str) {
+			if str, ok := child.(string); ok && isGraphTime(str) {
 				x[k] = str[:len(str)-2] + ":" + str[len(str)-2:]
 				changed = true
 				continue
