@@ -1,6 +1,8 @@
 module github.com/waflows/waflows
 
-go 1.26.8
+go 1.26.0
+
+toolchain go1.26.8
 
 require (
 	github.com/getkin/kin-openapi v0.153.0

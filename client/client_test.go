@@ -180,6 +180,9 @@ func TestLifecycle(t *testing.T) {
 	if err != nil || len(page2.Flows) != 1 || page2.HasNext || !page2.HasPrevious || *page2.Flows[0].Name != name {
 		t.Fatalf("list page 2: %v %+v", err, page2)
 	}
+	if !strings.HasPrefix(page.Next, base+"/"+waba1+"/flows?") || !strings.Contains(page2.Previous, "before="+page2.Before) {
+		t.Errorf("paging links: next %q, previous %q", page.Next, page2.Previous)
+	}
 	if _, err := c.DeleteFlow(ctx, draft); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -111,6 +110,8 @@ type FlowPage struct {
 	Before, After string
 	// HasNext and HasPrevious say whether Graph linked a next or previous page.
 	HasNext, HasPrevious bool
+	// Next and Previous are those links, absolute URLs as Graph gave them; empty when there is no such page.
+	Next, Previous string
 }
 
 // ListFlows returns one page of an account's flows, newest first.
@@ -147,16 +148,8 @@ func (c *Client) ListFlows(ctx context.Context, wabaID string, opts *ListOptions
 		if p.Cursors != nil {
 			page.Before, page.After = deref(p.Cursors.Before), deref(p.Cursors.After)
 		}
-		page.HasNext = deref(p.Next) != ""
-	}
-	// The spec's paging object has no "previous"; Graph sends it, so read it from the body.
-	var prev struct {
-		Paging struct {
-			Previous string `json:"previous"`
-		} `json:"paging"`
-	}
-	if json.Unmarshal(res.Body, &prev) == nil {
-		page.HasPrevious = prev.Paging.Previous != ""
+		page.Next, page.Previous = deref(p.Next), deref(p.Previous)
+		page.HasNext, page.HasPrevious = page.Next != "", page.Previous != ""
 	}
 	return page, resp, nil
 }

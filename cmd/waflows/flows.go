@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -14,37 +12,21 @@ import (
 	"github.com/waflows/waflows/client"
 )
 
-const flowsUsage = `Usage: waflows flows <command> [flags] [arguments]
-
-Commands:
-  list                         list the account's flows (--waba; --limit, --after, --all, --fields)
-  get FLOW_ID                  show a flow (--fields)
-  create                       create a draft flow (--waba, --name, --category…; --endpoint-uri, --clone)
-  update FLOW_ID               change a draft's metadata (--name, --category…, --endpoint-uri, --application-id)
-  delete FLOW_ID               delete a draft
-  upload FLOW_ID FILE          upload a Flow JSON; exit 1 when Graph reports validation errors
-  assets FLOW_ID               list the flow's assets with their download URLs
-  download FLOW_ID [-o FILE]   write the flow's JSON to FILE or standard output
-  publish FLOW_ID              publish a draft
-  deprecate FLOW_ID            deprecate a published flow
-
-Every command takes --base-url (default $WAFLOWS_BASE_URL, else Meta's Graph API), --token (default
-$WAFLOWS_TOKEN) and --json (machine-readable output). Graph errors are printed as one line with their code
-and fbtrace_id, and the exit status is 1.
-`
-
-// commonFlags are the flags every flows command takes.
+// commonFlags are the flags every command that calls the API takes.
 type commonFlags struct {
 	baseURL, token, waba string
 	json                 bool
+	fs                   *flagSet
+	stderr               io.Writer
 }
 
-func (c *commonFlags) register(fs *flag.FlagSet, withWABA bool) {
+func (c *commonFlags) register(fs *flagSet, withWABA bool, std stdio) {
+	c.fs, c.stderr = fs, std.err
 	// Defaults from the environment are applied after parsing, not given to the flag package, so that a
 	// usage message never prints the token.
 	fs.StringVar(&c.baseURL, "base-url", "", "API base URL, e.g. http://127.0.0.1:8080/v21.0 for waflows serve (default $WAFLOWS_BASE_URL, else "+client.DefaultBaseURL+")")
 	fs.StringVar(&c.token, "token", "", "access token (default $WAFLOWS_TOKEN)")
-	fs.BoolVar(&c.json, "json", false, "print JSON instead of a table")
+	fs.BoolVar(&c.json, "json", false, "print JSON (Graph's shapes) instead of text")
 	if withWABA {
 		fs.StringVar(&c.waba, "waba", "", "WhatsApp Business Account id (default $WAFLOWS_WABA)")
 	}
@@ -67,22 +49,30 @@ func first(values ...string) string {
 	return ""
 }
 
+// client returns the API client the flags select. When that is Meta's production Graph API, it says so on
+// standard error: a forgotten --base-url should not go unnoticed.
 func (c *commonFlags) client() (*client.Client, error) {
 	c.fromEnv()
 	if c.token == "" {
-		return nil, usageError{errors.New("no access token: pass --token or set WAFLOWS_TOKEN")}
+		return nil, c.fs.fail("no access token: pass --token or set WAFLOWS_TOKEN")
 	}
 	cl, err := client.New(client.WithBaseURL(c.baseURL), client.WithToken(c.token), client.WithUserAgent("waflows-cli"))
 	if err != nil {
-		return nil, usageError{err}
+		return nil, c.fs.fail("--base-url: %v", err)
+	}
+	if isMeta(cl.BaseURL()) {
+		fmt.Fprintf(c.stderr, "waflows: calling Meta's Graph API at %s (--base-url or WAFLOWS_BASE_URL selects waflows serve)\n", cl.BaseURL())
 	}
 	return cl, nil
 }
 
+// explain adds the likely cause to an error from the API.
+func (c *commonFlags) explain(err error) error { return explain(err, c.baseURL) }
+
 func (c *commonFlags) needWABA() error {
 	c.fromEnv()
 	if c.waba == "" {
-		return usageError{errors.New("no business account: pass --waba or set WAFLOWS_WABA")}
+		return c.fs.fail("no business account: pass --waba or set WAFLOWS_WABA")
 	}
 	return nil
 }
@@ -100,67 +90,14 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// parseArgs parses flags that may come before, between or after the positional arguments, and checks
-// the number of positional arguments.
-func parseArgs(fs *flag.FlagSet, args []string, names ...string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err}
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(pos) != len(names) {
-		want := "no arguments"
-		if len(names) > 0 {
-			want = strings.Join(names, " ")
-		}
-		return nil, usageError{fmt.Errorf("%s takes %s, got %q", fs.Name(), want, pos)}
-	}
-	return pos, nil
-}
-
-// prepare parses a command's flags and positional arguments (named by names) and returns a client.
-func prepare(fs *flag.FlagSet, cf *commonFlags, args []string, names ...string) (*client.Client, []string, error) {
-	pos, err := parseArgs(fs, args, names...)
+// prepare parses a command's flags and positional arguments and returns a client.
+func prepare(fs *flagSet, cf *commonFlags, args []string, std stdio) (*client.Client, []string, error) {
+	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return nil, nil, err
 	}
 	c, err := cf.client()
 	return c, pos, err
-}
-
-// flowsCommand implements `waflows flows …`.
-func flowsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, flowsUsage)
-		if len(args) == 0 {
-			return usageError{errors.New("flows needs a command")}
-		}
-		return nil
-	}
-	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"list": flowsList, "get": flowsGet, "create": flowsCreate, "update": flowsUpdate, "delete": flowsDelete,
-		"upload": flowsUpload, "assets": flowsAssets, "download": flowsDownload, "publish": flowsPublish, "deprecate": flowsDeprecate,
-	}
-	run, ok := cmds[args[0]]
-	if !ok {
-		return usageError{fmt.Errorf("unknown flows command %q", args[0])}
-	}
-	return run(ctx, args[1:], stdout, stderr)
-}
-
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
 }
 
 func printJSON(w io.Writer, v any) error {
@@ -195,17 +132,47 @@ func errorCount(f client.Flow) string {
 	return fmt.Sprint(len(*f.ValidationErrors))
 }
 
-func flowsList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// categoryList turns --category values into categories.
+func categoryList(values []string) []client.Category {
+	cats := make([]client.Category, len(values))
+	for i, v := range values {
+		cats[i] = client.Category(v)
+	}
+	return cats
+}
+
+// listPage is `flows list --json`: Graph's own shape, so the cursors and links survive.
+type listPage struct {
+	Data   []client.Flow `json:"data"`
+	Paging *listPaging   `json:"paging,omitempty"`
+}
+
+type listPaging struct {
+	Cursors  listCursors `json:"cursors"`
+	Next     string      `json:"next,omitempty"`
+	Previous string      `json:"previous,omitempty"`
+}
+
+type listCursors struct {
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+func flowsList(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("list", stderr)
-	cf.register(fs, true)
+	fs := newFlagSet("flows list")
+	cf.register(fs, true, std)
 	limit := fs.Int("limit", 0, "page size (Graph's default is 25, at most 100)")
 	after := fs.String("after", "", "cursor of the page to start after")
-	all := fs.Bool("all", false, "walk every page")
+	before := fs.String("before", "", "cursor of the page to end before")
+	all := fs.Bool("all", false, "walk every page (--json then prints every flow and no paging)")
 	var fields listFlag
 	fs.Var(&fields, "fields", "fields to return (repeatable or comma-separated)")
-	if _, err := parseArgs(fs, args); err != nil {
+	if _, err := fs.parseArgs(args, std); err != nil {
 		return err
+	}
+	if *after != "" && *before != "" {
+		return fs.fail("give --after or --before, not both")
 	}
 	if err := cf.needWABA(); err != nil {
 		return err
@@ -214,64 +181,60 @@ func flowsList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	opts := &client.ListOptions{Limit: *limit, After: *after, Fields: fields}
-	var flows []client.Flow
-	next := ""
+	opts := &client.ListOptions{Limit: *limit, After: *after, Before: *before, Fields: fields}
+	out := listPage{Data: []client.Flow{}}
 	if *all {
 		for f, err := range c.Flows(ctx, cf.waba, opts) {
 			if err != nil {
-				return err
+				return cf.explain(err)
 			}
-			flows = append(flows, f)
+			out.Data = append(out.Data, f)
 		}
 	} else {
 		page, _, err := c.ListFlows(ctx, cf.waba, opts)
 		if err != nil {
-			return err
+			return cf.explain(err)
 		}
-		flows = page.Flows
-		if page.HasNext {
-			next = page.After
+		out.Data = append(out.Data, page.Flows...)
+		if page.Before != "" || page.After != "" {
+			out.Paging = &listPaging{Cursors: listCursors{page.Before, page.After}, Next: page.Next, Previous: page.Previous}
 		}
-	}
-	if flows == nil {
-		flows = []client.Flow{}
 	}
 	if cf.json {
-		return printJSON(stdout, flows)
+		return printJSON(std.out, out)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tCATEGORIES\tERRORS")
-	for _, f := range flows {
+	for _, f := range out.Data {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", str(f.ID), str(f.Name), str(f.Status), categoriesOf(f), errorCount(f))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if next != "" {
-		fmt.Fprintf(stderr, "more flows: --after %s (or --all)\n", next)
+	if p := out.Paging; p != nil && p.Next != "" {
+		fmt.Fprintf(std.err, "more flows: --after %s (or --all)\n", p.Cursors.After)
 	}
 	return nil
 }
 
-func flowsGet(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func flowsGet(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("get", stderr)
-	cf.register(fs, false)
+	fs := newFlagSet("flows get")
+	cf.register(fs, false, std)
 	var fields listFlag
 	fs.Var(&fields, "fields", "fields to return (repeatable or comma-separated)")
-	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
+	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {
 		return err
 	}
 	f, _, err := c.GetFlow(ctx, pos[0], fields...)
 	if err != nil {
-		return err
+		return cf.explain(err)
 	}
 	if cf.json {
-		return printJSON(stdout, f)
+		return printJSON(std.out, f)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
 			fmt.Fprintf(tw, "%s\t%s\n", k, v)
@@ -292,7 +255,7 @@ func flowsGet(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	if f.ValidationErrors != nil {
-		printValidationErrors(stdout, "flow.json", *f.ValidationErrors)
+		printValidationErrors(std.out, "flow.json", *f.ValidationErrors)
 	}
 	return nil
 }
@@ -315,32 +278,29 @@ func deref(p *int) int {
 	return *p
 }
 
-func flowsCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func flowsCreate(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("create", stderr)
-	cf.register(fs, true)
+	fs := newFlagSet("flows create")
+	cf.register(fs, true, std)
 	name := fs.String("name", "", "flow name (unique in the account)")
 	endpoint := fs.String("endpoint-uri", "", "https endpoint for data exchange")
 	clone := fs.String("clone", "", "id of a flow whose JSON to copy")
 	var cats listFlag
 	fs.Var(&cats, "category", "category (repeatable or comma-separated): SIGN_UP, SIGN_IN, APPOINTMENT_BOOKING, LEAD_GENERATION, CONTACT_US, CUSTOMER_SUPPORT, SURVEY, OTHER")
-	if _, err := parseArgs(fs, args); err != nil {
+	if _, err := fs.parseArgs(args, std); err != nil {
 		return err
 	}
 	if err := cf.needWABA(); err != nil {
 		return err
 	}
 	if *name == "" || len(cats) == 0 {
-		return usageError{errors.New("create needs --name and at least one --category")}
+		return fs.fail("create needs --name and at least one --category")
 	}
 	c, err := cf.client()
 	if err != nil {
 		return err
 	}
-	req := client.CreateFlowRequest{Name: *name}
-	for _, cat := range cats {
-		req.Categories = append(req.Categories, client.Category(cat))
-	}
+	req := client.CreateFlowRequest{Name: *name, Categories: categoryList(cats)}
 	if *endpoint != "" {
 		req.EndpointURI = endpoint
 	}
@@ -349,47 +309,44 @@ func flowsCreate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	id, _, err := c.CreateFlow(ctx, cf.waba, req)
 	if err != nil {
-		return err
+		return cf.explain(err)
 	}
 	if cf.json {
-		return printJSON(stdout, map[string]string{"id": id})
+		return printJSON(std.out, map[string]string{"id": id})
 	}
-	fmt.Fprintln(stdout, id)
+	fmt.Fprintln(std.out, id)
 	return nil
 }
 
-func flowsUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func flowsUpdate(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("update", stderr)
-	cf.register(fs, false)
+	fs := newFlagSet("flows update")
+	cf.register(fs, false, std)
 	var req client.UpdateFlowRequest
 	var cats listFlag
 	fs.Func("name", "new name", func(v string) error { req.Name = &v; return nil })
 	fs.Func("endpoint-uri", "https endpoint for data exchange", func(v string) error { req.EndpointURI = &v; return nil })
 	fs.Func("application-id", "id of the Meta app linked to the flow", func(v string) error { req.ApplicationID = &v; return nil })
 	fs.Var(&cats, "category", "categories replacing the current ones (repeatable or comma-separated)")
-	pos, err := parseArgs(fs, args, "FLOW_ID")
+	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return err
 	}
 	if len(cats) > 0 {
-		c := make([]client.Category, len(cats))
-		for i, cat := range cats {
-			c[i] = client.Category(cat)
-		}
+		c := categoryList(cats)
 		req.Categories = &c
 	}
 	if req.Name == nil && req.EndpointURI == nil && req.ApplicationID == nil && req.Categories == nil {
-		return usageError{errors.New("update needs at least one of --name, --category, --endpoint-uri, --application-id")}
+		return fs.fail("update needs at least one of --name, --category, --endpoint-uri, --application-id")
 	}
 	c, err := cf.client()
 	if err != nil {
 		return err
 	}
 	if _, err := c.UpdateFlow(ctx, pos[0], req); err != nil {
-		return err
+		return cf.explain(err)
 	}
-	return done(stdout, cf.json, "updated "+pos[0])
+	return done(std.out, cf.json, "updated "+pos[0])
 }
 
 // done reports a successful call: Graph's {"success":true} for --json, a line for people.
@@ -401,52 +358,55 @@ func done(w io.Writer, asJSON bool, line string) error {
 	return err
 }
 
-func flowsDelete(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return simpleCall(ctx, "delete", args, stdout, stderr, func(c *client.Client, id string) error {
+func flowsDelete(ctx context.Context, args []string, std stdio) error {
+	return simpleCall(ctx, "delete", args, std, func(c *client.Client, id string) error {
 		_, err := c.DeleteFlow(ctx, id)
 		return err
 	})
 }
 
-func flowsPublish(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return simpleCall(ctx, "publish", args, stdout, stderr, func(c *client.Client, id string) error {
+func flowsPublish(ctx context.Context, args []string, std stdio) error {
+	return simpleCall(ctx, "publish", args, std, func(c *client.Client, id string) error {
 		_, err := c.PublishFlow(ctx, id)
 		return err
 	})
 }
 
-func flowsDeprecate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return simpleCall(ctx, "deprecate", args, stdout, stderr, func(c *client.Client, id string) error {
+func flowsDeprecate(ctx context.Context, args []string, std stdio) error {
+	return simpleCall(ctx, "deprecate", args, std, func(c *client.Client, id string) error {
 		_, err := c.DeprecateFlow(ctx, id)
 		return err
 	})
 }
 
-func simpleCall(ctx context.Context, name string, args []string, stdout, stderr io.Writer, call func(*client.Client, string) error) error {
+func simpleCall(ctx context.Context, name string, args []string, std stdio, call func(*client.Client, string) error) error {
 	var cf commonFlags
-	fs := newFlagSet(name, stderr)
-	cf.register(fs, false)
-	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
+	fs := newFlagSet("flows " + name)
+	cf.register(fs, false, std)
+	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {
 		return err
 	}
 	if err := call(c, pos[0]); err != nil {
-		return err
+		return cf.explain(err)
 	}
 	past := map[string]string{"delete": "deleted", "publish": "published", "deprecate": "deprecated"}[name]
-	return done(stdout, cf.json, past+" "+pos[0])
+	return done(std.out, cf.json, past+" "+pos[0])
 }
 
-func flowsUpload(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func flowsUpload(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("upload", stderr)
-	cf.register(fs, false)
-	pos, err := parseArgs(fs, args, "FLOW_ID", "FILE")
+	fs := newFlagSet("flows upload")
+	cf.register(fs, false, std)
+	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return err
 	}
-	data, display, err := readInput(ctx, pos[1], os.Stdin)
+	data, display, err := readInput(ctx, pos[1], std.in)
 	if err != nil {
+		return err
+	}
+	if err := checkSize(display, data); err != nil {
 		return err
 	}
 	c, err := cf.client()
@@ -455,15 +415,15 @@ func flowsUpload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	verrs, _, err := c.UploadFlowJSON(ctx, pos[0], data)
 	if err != nil {
-		return err
+		return cf.explain(err)
 	}
 	if cf.json {
-		if err := printJSON(stdout, map[string]any{"success": true, "validation_errors": verrs}); err != nil {
+		if err := printJSON(std.out, map[string]any{"success": true, "validation_errors": verrs}); err != nil {
 			return err
 		}
 	} else {
-		printValidationErrors(stdout, display, verrs)
-		fmt.Fprintf(stderr, "uploaded %s to flow %s: %d validation error(s)\n", display, pos[0], len(verrs))
+		printValidationErrors(std.out, display, verrs)
+		fmt.Fprintf(std.err, "uploaded %s to flow %s: %d validation error(s)\n", display, pos[0], len(verrs))
 	}
 	if len(verrs) > 0 {
 		return errInvalid
@@ -471,22 +431,22 @@ func flowsUpload(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-func flowsAssets(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func flowsAssets(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("assets", stderr)
-	cf.register(fs, false)
-	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
+	fs := newFlagSet("flows assets")
+	cf.register(fs, false, std)
+	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {
 		return err
 	}
 	assets, _, err := c.ListAssets(ctx, pos[0])
 	if err != nil {
-		return err
+		return cf.explain(err)
 	}
 	if cf.json {
-		return printJSON(stdout, assets)
+		return printJSON(std.out, map[string]any{"data": assets})
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tTYPE\tDOWNLOAD_URL")
 	for _, a := range assets {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", str(a.Name), str(a.AssetType), str(a.DownloadURL))
@@ -494,22 +454,25 @@ func flowsAssets(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return tw.Flush()
 }
 
-func flowsDownload(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func flowsDownload(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("download", stderr)
-	cf.register(fs, false)
+	fs := newFlagSet("flows download")
+	cf.register(fs, false, std)
 	out := fs.String("o", "", "write to this file instead of standard output")
-	c, pos, err := prepare(fs, &cf, args, "FLOW_ID")
+	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {
 		return err
 	}
 	data, _, err := c.DownloadFlowJSON(ctx, pos[0])
 	if err != nil {
-		return err
+		return cf.explain(err)
 	}
 	if *out == "" {
-		_, err = stdout.Write(data)
+		_, err = std.out.Write(data)
 		return err
 	}
-	return os.WriteFile(*out, data, 0o644)
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		return ioError{err}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -95,7 +96,7 @@ func TestFlowsCommands(t *testing.T) {
 	}
 	// A Graph error is one readable line with its code and trace id; the exit status is 1.
 	code, _, errOut = cli(with("flows", "publish", id)...)
-	if code != 1 || strings.Count(errOut, "\n") != 1 || !regexp.MustCompile(`^waflows: graph: Publishing Flow in invalid state: .*\(code 139002, HTTP 400, fbtrace_id \S+\)\n$`).MatchString(errOut) {
+	if code != 1 || strings.Count(errOut, "\n") != 1 || !regexp.MustCompile(`^waflows flows publish: graph: Publishing Flow in invalid state: .*\(code 139002, HTTP 400, fbtrace_id \S+\)\n$`).MatchString(errOut) {
 		t.Fatalf("second publish: %d %q", code, errOut)
 	}
 	if code, out, _ = cli(with("flows", "deprecate", id, "--json")...); code != 0 || strings.TrimSpace(out) != "{\n  \"success\": true\n}" {
@@ -111,14 +112,42 @@ func TestFlowsCommands(t *testing.T) {
 	if code, _, errOut = cli(with("flows", "get", draft)...); code != 1 || !strings.Contains(errOut, "subcode 33") {
 		t.Fatalf("get deleted: %d %s", code, errOut)
 	}
-	// --all walks every page; --json gives an array.
+	// --all walks every page; --json gives Graph's shape, {"data":[…]} and, for one page, its paging.
 	for i := range 3 {
 		cli(with("flows", "create", "--waba", waba, "--name", "page "+string(rune('a'+i)), "--category", "OTHER")...)
 	}
 	code, out, _ = cli(with("flows", "list", "--waba", waba, "--limit", "1", "--all", "--json")...)
-	var all []map[string]any
-	if code != 0 || json.Unmarshal([]byte(out), &all) != nil || len(all) != 4 {
+	var all struct {
+		Data   []map[string]any `json:"data"`
+		Paging any              `json:"paging"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &all) != nil || len(all.Data) != 4 || all.Paging != nil {
 		t.Fatalf("list --all: %d %s", code, out)
+	}
+	type page struct {
+		Data   []map[string]any `json:"data"`
+		Paging struct {
+			Cursors struct {
+				Before, After string
+			} `json:"cursors"`
+			Next, Previous string
+		} `json:"paging"`
+	}
+	var first, second page
+	code, out, _ = cli(with("flows", "list", "--waba", waba, "--limit", "2", "--json")...)
+	if code != 0 || json.Unmarshal([]byte(out), &first) != nil || len(first.Data) != 2 || first.Paging.Cursors.After == "" ||
+		!strings.HasPrefix(first.Paging.Next, base+"/"+waba+"/flows?") || first.Paging.Previous != "" {
+		t.Fatalf("list --json keeps the paging: %d %s", code, out)
+	}
+	code, out, _ = cli(with("flows", "list", "--waba", waba, "--limit", "2", "--after", first.Paging.Cursors.After, "--json")...)
+	if code != 0 || json.Unmarshal([]byte(out), &second) != nil || len(second.Data) != 2 || second.Data[0]["id"] == first.Data[0]["id"] ||
+		second.Paging.Next != "" || second.Paging.Previous == "" {
+		t.Fatalf("list --json --after: %d %s", code, out)
+	}
+	code, out, _ = cli(with("flows", "list", "--waba", waba, "--limit", "2", "--before", second.Paging.Cursors.Before, "--json")...)
+	var back page
+	if code != 0 || json.Unmarshal([]byte(out), &back) != nil || len(back.Data) != 2 || back.Data[0]["id"] != first.Data[0]["id"] {
+		t.Fatalf("list --json --before: %d %s", code, out)
 	}
 	if code, _, errOut = cli(with("flows", "list", "--waba", waba, "--limit", "1")...); code != 0 || !strings.Contains(errOut, "more flows: --after ") {
 		t.Fatalf("paging hint: %q", errOut)
@@ -131,12 +160,18 @@ func TestFlowsCommands(t *testing.T) {
 	if code, out, _ = cli("flows", "list"); code != 0 || !strings.Contains(out, "page c") {
 		t.Fatalf("list from env: %d %s", code, out)
 	}
-	// Usage errors: exit 2.
+	// Usage errors: exit 2, with the usage of the command the mistake was made in.
 	t.Setenv("WAFLOWS_TOKEN", "")
-	for _, args := range [][]string{{"flows"}, {"flows", "nope"}, {"flows", "get"}, {"flows", "get", "1", "2"}, {"flows", "list", "--token", ""},
-		{"flows", "create", "--token", "t", "--waba", waba}, {"flows", "update", "1", "--token", "t"}} {
-		if code, _, _ := cli(args...); code != 2 {
-			t.Errorf("%v: exit %d", args, code)
+	for _, args := range [][]string{{"flows", "get"}, {"flows", "get", "1", "2"}, {"flows", "list", "--token", ""},
+		{"flows", "create", "--token", "t", "--waba", waba}, {"flows", "update", "1", "--token", "t"}, {"flows", "list", "--after", "a", "--before", "b", "--token", "t"}} {
+		code, _, errOut := cli(args...)
+		if want := "Usage: waflows flows " + args[1] + " "; code != 2 || !strings.Contains(errOut, want) || strings.Contains(errOut, "Commands:") {
+			t.Errorf("%v: exit %d, want 2 and the command's usage:\n%s", args, code, errOut)
+		}
+	}
+	for _, args := range [][]string{{"flows"}, {"flows", "nope"}} {
+		if code, _, errOut := cli(args...); code != 2 || !strings.Contains(errOut, "Usage: waflows flows COMMAND") {
+			t.Errorf("%v: exit %d, want 2 and the flows usage:\n%s", args, code, errOut)
 		}
 	}
 	if code, _, errOut = cli("flows", "list", "--token", "wrong"); code != 1 || !strings.Contains(errOut, "code 190") {
@@ -185,9 +220,12 @@ func TestPush(t *testing.T) {
 	if _, out, _ := cli(append([]string{"flows", "get", id}, conn[:4]...)...); !strings.Contains(out, "PUBLISHED") {
 		t.Fatalf("after push --publish: %s", out)
 	}
-	// A published flow cannot be pushed to again.
-	if code, _, errOut := cli(append([]string{"push", good, "--name", "Survey"}, conn...)...); code != 1 || !strings.Contains(errOut, "is PUBLISHED") {
-		t.Fatalf("push to published: %d %s", code, errOut)
+	// The same bytes again: nothing to do, exit 0, even with --publish.
+	for _, extra := range [][]string{nil, {"--publish"}} {
+		code, out, errOut = cli(append(append([]string{"push", good, "--name", "Survey"}, extra...), conn...)...)
+		if code != 0 || strings.TrimSpace(out) != id || !strings.Contains(errOut, "up to date: flow "+id+" (Survey) already holds") || strings.Contains(errOut, "uploaded") {
+			t.Fatalf("re-push %v: %d %q %q", extra, code, out, errOut)
+		}
 	}
 	// An endpoint given with push is checked against the pushed JSON, not the draft's old one.
 	legacy := strings.TrimSpace(must(cli(append([]string{"flows", "create", "--name", "Legacy", "--category", "OTHER"}, conn...)...)))
@@ -205,5 +243,128 @@ func TestPush(t *testing.T) {
 	var res map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res["created"] != true || res["published"] != false {
 		t.Fatalf("push --json: %d %s", code, out)
+	}
+}
+
+// pushFlow is goodFlow with another heading: a new version of the same flow.
+func pushFlow(heading string) string { return strings.Replace(goodFlow, `"Hello"`, `"`+heading+`"`, 1) }
+
+// TestPushNewVersions: a changed file for a published flow is deployed as Meta recommends — clone into
+// "NAME v2", upload, publish, deprecate the old — with --new-version, and refused without it; every later
+// push goes to the newest version; a deploy that stopped before deprecating is finished by the next push.
+func TestPushNewVersions(t *testing.T) {
+	base, waba, token := startServe(t)
+	conn := []string{"--base-url", base, "--token", token, "--waba", waba}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "flow.json")
+	write := func(content string) { os.WriteFile(file, []byte(content), 0o644) }
+	push := func(extra ...string) (int, pushReport, string) {
+		code, out, errOut := cli(append(append([]string{"push", file, "--name", "Booking", "--json"}, extra...), conn...)...)
+		var r pushReport
+		if code == 0 {
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("push --json printed %q: %v", out, err)
+			}
+		}
+		return code, r, errOut
+	}
+	flow := func(id string) map[string]any {
+		code, out, errOut := cli("flows", "get", id, "--fields", "name,status,categories,endpoint_uri", "--json", "--base-url", base, "--token", token)
+		var f map[string]any
+		if code != 0 || json.Unmarshal([]byte(out), &f) != nil {
+			t.Fatalf("get %s: %d %s", id, code, errOut)
+		}
+		return f
+	}
+
+	write(pushFlow("One"))
+	code, v1, errOut := push("--category", "APPOINTMENT_BOOKING", "--endpoint-uri", "https://example.com/booking", "--publish")
+	if code != 0 || !v1.Created || !v1.Uploaded || !v1.Published || v1.Name != "Booking" {
+		t.Fatalf("first push: %d %+v %s", code, v1, errOut)
+	}
+
+	// A changed file for the published flow: refused without --new-version, naming the way out.
+	write(pushFlow("Two"))
+	code, _, errOut = push()
+	if code != 1 || !strings.Contains(errOut, `is PUBLISHED and `+file+` differs from its Flow JSON`) || !strings.Contains(errOut, `--new-version to deploy `+file+` as "Booking v2"`) {
+		t.Fatalf("changed file without --new-version: %d %s", code, errOut)
+	}
+	code, v2, errOut := push("--new-version")
+	if code != 0 || v2.Name != "Booking v2" || !v2.Created || !v2.Uploaded || !v2.Published || len(v2.Deprecated) != 1 || v2.Deprecated[0] != v1.ID {
+		t.Fatalf("--new-version: %d %+v %s", code, v2, errOut)
+	}
+	if !strings.Contains(errOut, "a clone of "+v1.ID) {
+		t.Errorf("the new version was not cloned from the old: %s", errOut)
+	}
+	if f := flow(v1.ID); f["status"] != "DEPRECATED" {
+		t.Errorf("the old version is %v", f["status"])
+	}
+	// The new version is published with the new JSON and keeps the old one's categories and endpoint.
+	if f := flow(v2.ID); f["status"] != "PUBLISHED" || f["endpoint_uri"] != "https://example.com/booking" || fmt.Sprint(f["categories"]) != "[APPOINTMENT_BOOKING]" {
+		t.Errorf("the new version: %v", f)
+	}
+	if _, out, _ := cli("flows", "download", v2.ID, "--base-url", base, "--token", token); out != pushFlow("Two") {
+		t.Errorf("the new version holds %q", out)
+	}
+
+	// Pushing the same file again is a no-op on the newest version, with or without --new-version.
+	for _, extra := range [][]string{nil, {"--new-version"}} {
+		code, r, errOut := push(extra...)
+		if code != 0 || !r.UpToDate || r.ID != v2.ID || r.Created || r.Uploaded || r.Published || len(r.Deprecated) != 0 {
+			t.Fatalf("re-push %v: %d %+v %s", extra, code, r, errOut)
+		}
+	}
+	// And the next change makes v3.
+	write(pushFlow("Three"))
+	code, v3, errOut := push("--new-version")
+	if code != 0 || v3.Name != "Booking v3" || len(v3.Deprecated) != 1 || v3.Deprecated[0] != v2.ID {
+		t.Fatalf("third version: %d %+v %s", code, v3, errOut)
+	}
+
+	// A deploy that stopped after publishing the new version, before deprecating the old: two published
+	// versions. The next push of the same file finishes it.
+	other := []string{"--base-url", base, "--token", token}
+	create := func(name string) string {
+		return strings.TrimSpace(must(cli(append([]string{"flows", "create", "--waba", waba, "--name", name, "--category", "OTHER"}, other...)...)))
+	}
+	old, half := create("Menu"), create("Menu v2")
+	for _, id := range []string{old, half} {
+		must(cli(append([]string{"flows", "upload", id, file}, other...)...))
+		must(cli(append([]string{"flows", "publish", id}, other...)...))
+	}
+	code, out, errOut := cli(append([]string{"push", file, "--name", "Menu", "--new-version", "--json"}, conn...)...)
+	var r pushReport
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.UpToDate || r.ID != half || len(r.Deprecated) != 1 || r.Deprecated[0] != old {
+		t.Fatalf("finishing a half-done deploy: %d %s %s", code, out, errOut)
+	}
+	// A draft after a published version is a new version under way: --new-version publishes it and
+	// deprecates the old.
+	draft := create("Menu v3")
+	write(pushFlow("Menu three"))
+	code, out, errOut = cli(append([]string{"push", file, "--name", "Menu", "--new-version", "--json"}, conn...)...)
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.ID != draft || r.Created || !r.Uploaded || !r.Published || len(r.Deprecated) != 1 || r.Deprecated[0] != half {
+		t.Fatalf("finishing a draft version: %d %s %s", code, out, errOut)
+	}
+	// A deprecated newest version needs --new-version even for the same bytes.
+	must(cli(append([]string{"flows", "deprecate", draft}, other...)...))
+	if code, _, errOut := cli(append([]string{"push", file, "--name", "Menu"}, conn...)...); code != 1 || !strings.Contains(errOut, "is DEPRECATED and it can no longer be used") {
+		t.Fatalf("push onto a deprecated flow: %d %s", code, errOut)
+	}
+	code, out, errOut = cli(append([]string{"push", file, "--name", "Menu", "--new-version", "--json"}, conn...)...)
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Name != "Menu v4" || !r.Published || len(r.Deprecated) != 0 {
+		t.Fatalf("new version after a deprecated one: %d %s %s", code, out, errOut)
+	}
+}
+
+// TestVersionNames: which names are versions of a flow.
+func TestVersionNames(t *testing.T) {
+	for candidate, want := range map[string]int{"Booking": 1, "Booking v2": 2, "Booking v10": 10, "Booking v1": 0, "Booking v02": 0,
+		"Booking v": 0, "Booking v2 v3": 0, "Booking2": 0, "booking": 0, "Booking vX": 0, "Booking v-3": 0} {
+		if got := versionNumber("Booking", candidate); got != want {
+			t.Errorf("versionNumber(Booking, %q) = %d, want %d", candidate, got, want)
+		}
+	}
+	if versionName("Booking", 1) != "Booking" || versionName("Booking", 3) != "Booking v3" {
+		t.Error("versionName")
 	}
 }

@@ -4,17 +4,18 @@
 //	waflows serve [--addr 127.0.0.1:8080] [--db ./waflows-data/waflows.db] [--config access.yaml] [--public-url URL]
 //	waflows validate [--json] FILE...
 //	waflows flows list|get|create|update|delete|upload|assets|download|publish|deprecate …
-//	waflows push FILE --waba ID --name NAME [--category C…] [--publish]
+//	waflows push FILE --waba ID --name NAME [--category C…] [--publish] [--new-version]
+//	waflows version
+//	waflows help [COMMAND]
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -42,62 +43,49 @@ func main() {
 // less than this (shutdownGrace).
 const stopGrace = time.Second
 
-// exitInterrupted is the exit status of a command stopped by a signal (128 + SIGINT, as shells report it).
-const exitInterrupted = 130
-
-// usageError marks a mistake in the command line (exit status 2).
-type usageError struct{ error }
-
+// run runs the command line args and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	std := stdio{in: stdin, out: stdout, err: stderr}
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		fmt.Fprint(stderr, usage())
+		return exitUsage
 	}
-	var err error
 	switch args[0] {
-	case "serve":
-		err = serve(ctx, args[1:], stdout, stderr)
-	case "validate":
-		err = validate(ctx, args[1:], stdin, stdout, stderr)
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage())
+		return exitOK
+	case "--version", "-version", "-v":
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
 	case "flows":
-		err = flowsCommand(ctx, args[1:], stdout, stderr)
-	case "push":
-		err = push(ctx, args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	default:
-		err = usageError{fmt.Errorf("unknown command %q", args[0])}
+		return runFlows(ctx, args[1:], std)
 	}
-	var ue usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		fmt.Fprintln(stderr, "waflows: interrupted")
-		return exitInterrupted
-	case errors.Is(err, errInvalid):
-		return 1
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "waflows: %v\n\n%s", err, usage)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "waflows: %v\n", err)
-		if args[0] == "validate" {
-			return 2 // I/O errors; 1 means validation errors
-		}
-		return 1
+	c := lookup(args[0])
+	if c == nil || strings.Contains(args[0], " ") {
+		fmt.Fprintf(stderr, "waflows: unknown command %q\n\n%s", args[0], usage())
+		return exitUsage
 	}
+	return exitStatus(ctx, c.name, c.run(ctx, args[1:], std), stderr)
 }
 
-const usage = `Usage: waflows <command> [flags]
-
-Commands:
-  serve      run the WhatsApp Flows API server (see waflows serve -h)
-  validate   check Flow JSON files as Meta does (see waflows validate -h)
-  flows      manage flows through the API: list, get, create, update, delete, upload, assets,
-             download, publish, deprecate (see waflows flows help)
-  push       validate a Flow JSON, then create or update its draft, upload it and optionally publish
-             (see waflows push -h)
-  help       show this help
-`
+// runFlows runs `waflows flows COMMAND …`.
+func runFlows(ctx context.Context, args []string, std stdio) int {
+	if len(args) == 0 {
+		fmt.Fprintf(std.err, "waflows flows: which command?\n\n%s", flowsUsage())
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return exitStatus(ctx, "help", help(ctx, append([]string{"flows"}, args[1:]...), std), std.err)
+		}
+		fmt.Fprint(std.out, flowsUsage())
+		return exitOK
+	}
+	c := lookup("flows " + args[0])
+	if c == nil {
+		fmt.Fprintf(std.err, "waflows flows: unknown command %q\n\n%s", args[0], flowsUsage())
+		return exitUsage
+	}
+	return exitStatus(ctx, c.name, c.run(ctx, args[1:], std), std.err)
+}

@@ -128,8 +128,9 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr.String())
 		}
 	}
+	// A missing access file is a local I/O error: exit 2 too.
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--config", "/nonexistent.yaml", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}, nil, io.Discard, &stderr); code != 1 || !strings.Contains(stderr.String(), "access file") {
+	if code := run(context.Background(), []string{"serve", "--config", "/nonexistent.yaml", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}, nil, io.Discard, &stderr); code != 2 || !strings.Contains(stderr.String(), "access file") {
 		t.Errorf("missing config: exit %d: %s", code, stderr.String())
 	}
 }

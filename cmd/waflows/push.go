@@ -1,32 +1,44 @@
+// waflows push: validate a Flow JSON locally, then bring the account's flow of that name to it — create,
+// upload, publish, or deploy a new version of a published flow — doing nothing when it already holds it.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/waflows/waflows/client"
 	"github.com/waflows/waflows/flowjson"
 )
 
-// push implements `waflows push FILE --waba ID --name NAME [--category C…] [--publish]`: validate the file
-// locally, then create the flow (or reuse the draft of that name), upload it, and publish if asked.
-func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+const pushHelp = `
+Without a flow named NAME, push creates it (--category is then required), uploads FILE and, with --publish,
+publishes it. A draft named NAME gets FILE (and is published with --publish).
+Pushing the bytes the flow already holds changes nothing and exits 0 ("up to date"), so a pipeline can push
+on every run.
+
+Published flows cannot change. With --new-version, a FILE that differs from a published (or deprecated)
+flow's JSON is deployed the way Meta recommends: the flow is cloned into a new draft, FILE is uploaded to it,
+the draft is published, and the old version deprecated. Versions are named NAME, "NAME v2", "NAME v3", …;
+push always works on the newest, so --name stays the same for every deploy, and a deploy that stopped
+half-way (say, deprecating failed) is finished by the next push.`
+
+// push implements `waflows push FILE --waba ID --name NAME [--category C…] [--publish] [--new-version]`.
+func push(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
-	fs := newFlagSet("push", stderr)
-	cf.register(fs, true)
-	name := fs.String("name", "", "flow name: the draft with this name is updated, or a new flow created")
+	fs := newFlagSet("push")
+	cf.register(fs, true, std)
+	name := fs.String("name", "", "flow name: the newest version of the flow with this name is updated, or a new flow created")
 	publish := fs.Bool("publish", false, "publish the flow after uploading")
+	newVersion := fs.Bool("new-version", false, `when the flow is published and FILE differs, deploy FILE as the next version ("NAME v2", …): clone, upload, publish, deprecate the old`)
 	endpoint := fs.String("endpoint-uri", "", "https endpoint for data exchange (set on the flow before publishing)")
 	var cats listFlag
-	fs.Var(&cats, "category", "category of a new flow (repeatable or comma-separated)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: waflows push FILE --waba ID --name NAME [--category C…] [--publish]\n\n")
-		fs.PrintDefaults()
-	}
-	pos, err := parseArgs(fs, args, "FILE")
+	fs.Var(&cats, "category", "category of a new flow (repeatable or comma-separated); a new version keeps its predecessor's unless given")
+	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return err
 	}
@@ -34,89 +46,310 @@ func push(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *name == "" {
-		return usageError{errors.New("push needs --name")}
+		return fs.fail("push needs --name")
 	}
-	data, display, err := readInput(ctx, pos[0], os.Stdin)
+	data, display, err := readInput(ctx, pos[0], std.in)
 	if err != nil {
 		return err
 	}
-	if len(data) > flowjson.MaxSize {
-		return fmt.Errorf("%s: %d bytes; Meta accepts at most %d bytes (10 MB)", display, len(data), flowjson.MaxSize)
+	if err := checkSize(display, data); err != nil {
+		return err
 	}
 	res, err := flowjson.AnalyzeContext(ctx, data)
 	if err != nil {
 		return err
 	}
-	printFindings(stdout, display, res)
+	printFindings(std.out, display, res)
 	if len(res.Errors) > 0 {
-		fmt.Fprintf(stderr, "push: %s has %d validation error(s); nothing was sent\n", display, len(res.Errors))
+		fmt.Fprintf(std.err, "push: %s has %d validation error(s); nothing was sent\n", display, len(res.Errors))
 		return errInvalid
 	}
 	c, err := cf.client()
 	if err != nil {
 		return err
 	}
-	id, created, err := findOrCreateDraft(ctx, c, cf.waba, *name, cats)
+	p := &pusher{report: pushReport{Deprecated: []string{}}, c: c, waba: cf.waba, name: *name, data: data, display: display, endpoint: *endpoint,
+		categories: cats, publish: *publish, newVersion: *newVersion, std: std}
+	if err := p.run(ctx); err != nil {
+		if errors.Is(err, errInvalid) {
+			return err
+		}
+		var ue usageError
+		if errors.As(err, &ue) {
+			return fs.fail("%v", ue.err)
+		}
+		return cf.explain(err)
+	}
+	if cf.json {
+		return printJSON(std.out, p.report)
+	}
+	fmt.Fprintln(std.out, p.report.ID)
+	return nil
+}
+
+// pushReport is what push did, printed with --json.
+type pushReport struct {
+	ID         string   `json:"id"`   // the flow that holds FILE now
+	Name       string   `json:"name"` // its name: NAME, or "NAME vN" for a new version
+	UpToDate   bool     `json:"up_to_date"`
+	Created    bool     `json:"created"`
+	Uploaded   bool     `json:"uploaded"`
+	Published  bool     `json:"published"`
+	Deprecated []string `json:"deprecated"` // the older versions this push deprecated
+}
+
+// pusher is one push.
+type pusher struct {
+	c                   *client.Client
+	waba, name          string
+	data                []byte
+	display, endpoint   string
+	categories          []string
+	publish, newVersion bool
+	std                 stdio
+	report              pushReport
+	versions            []flowVersion // the flow's versions, oldest first
+	headJSON            []byte        // the newest version's Flow JSON (nil when it has none)
+	headEndpoint        string
+	headCategories      []client.Category
+}
+
+// flowVersion is one version of the pushed flow: NAME is 1, "NAME v2" is 2.
+type flowVersion struct {
+	n      int
+	id     string
+	name   string
+	status client.FlowStatus
+}
+
+// versionName is the name of version n of name.
+func versionName(name string, n int) string {
+	if n == 1 {
+		return name
+	}
+	return name + " v" + strconv.Itoa(n)
+}
+
+// versionNumber is the version of name that candidate names, or 0 when it names none.
+func versionNumber(name, candidate string) int {
+	if candidate == name {
+		return 1
+	}
+	rest, ok := strings.CutPrefix(candidate, name+" v")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(rest)
+	if err != nil || n < 2 || strconv.Itoa(n) != rest {
+		return 0
+	}
+	return n
+}
+
+// live reports whether a flow in status s is published (throttled and blocked flows are published ones
+// that Meta restricts).
+func live(s client.FlowStatus) bool {
+	return s == client.StatusPublished || s == client.StatusThrottled || s == client.StatusBlocked
+}
+
+func (p *pusher) say(format string, a ...any) { fmt.Fprintf(p.std.err, format+"\n", a...) }
+
+func (p *pusher) run(ctx context.Context) error {
+	if err := p.findVersions(ctx); err != nil {
+		return err
+	}
+	if len(p.versions) == 0 {
+		if len(p.categories) == 0 {
+			return usageError{fmt.Errorf("there is no flow named %q yet: pass at least one --category to create it", p.name), ""}
+		}
+		return p.createAndDeploy(ctx, 1, "", categoryList(p.categories), p.publish)
+	}
+	head := p.versions[len(p.versions)-1]
+	p.report.ID, p.report.Name = head.id, head.name
+	if err := p.readHead(ctx, head); err != nil {
+		return err
+	}
+	same := bytes.Equal(p.headJSON, p.data)
+	endpointChanges := p.endpoint != "" && p.endpoint != p.headEndpoint
+
+	if head.status == client.StatusDraft {
+		p.say("using draft %s (%s)", head.id, head.name)
+		if !same {
+			if err := p.upload(ctx, head.id); err != nil {
+				return err
+			}
+		}
+		if endpointChanges {
+			if err := p.setEndpoint(ctx, head.id, p.endpoint); err != nil {
+				return err
+			}
+		}
+		// A draft that follows a published version is a new version under way: --new-version finishes it.
+		replaces := p.newVersion && slices.ContainsFunc(p.versions[:len(p.versions)-1], func(v flowVersion) bool { return live(v.status) })
+		if p.publish || replaces {
+			if err := p.publishFlow(ctx, head.id); err != nil {
+				return err
+			}
+		}
+		if replaces {
+			return p.deprecateOlder(ctx, head.n)
+		}
+		if same && !endpointChanges && !p.publish {
+			p.upToDate()
+		}
+		return nil
+	}
+
+	if same && !endpointChanges && head.status != client.StatusDeprecated {
+		p.upToDate()
+		if p.newVersion {
+			return p.deprecateOlder(ctx, head.n) // finishes a deploy that stopped before deprecating
+		}
+		return nil
+	}
+	next := versionName(p.name, head.n+1)
+	if !p.newVersion {
+		what := p.display + " differs from its Flow JSON"
+		if same {
+			what = "--endpoint-uri differs from its endpoint"
+		}
+		if head.status == client.StatusDeprecated {
+			what = "it can no longer be used"
+		}
+		return fmt.Errorf("flow %q (%s) is %s and %s; published flows cannot change: pass --new-version to deploy %s as %q "+
+			"(clone, upload, publish, deprecate the old version)", head.name, head.id, head.status, what, p.display, next)
+	}
+	cats := p.headCategories
+	if len(p.categories) > 0 {
+		cats = categoryList(p.categories)
+	}
+	endpoint := p.endpoint
+	if endpoint == "" {
+		endpoint = p.headEndpoint
+	}
+	p.endpoint = endpoint
+	if err := p.createAndDeploy(ctx, head.n+1, head.id, cats, true); err != nil {
+		return err
+	}
+	return p.deprecateOlder(ctx, head.n+1)
+}
+
+// findVersions lists the account's flows and keeps the versions of the pushed one.
+func (p *pusher) findVersions(ctx context.Context) error {
+	for f, err := range p.c.Flows(ctx, p.waba, &client.ListOptions{Limit: 100, Fields: []string{"id", "name", "status"}}) {
+		if err != nil {
+			return err
+		}
+		if n := versionNumber(p.name, str(f.Name)); n > 0 {
+			p.versions = append(p.versions, flowVersion{n: n, id: str(f.ID), name: str(f.Name), status: client.FlowStatus(str(f.Status))})
+		}
+	}
+	slices.SortFunc(p.versions, func(a, b flowVersion) int { return a.n - b.n })
+	return nil
+}
+
+// readHead reads the newest version's JSON, endpoint and categories.
+func (p *pusher) readHead(ctx context.Context, head flowVersion) error {
+	f, _, err := p.c.GetFlow(ctx, head.id, "id", "categories", "endpoint_uri")
 	if err != nil {
 		return err
 	}
-	verb := "using draft"
-	if created {
-		verb = "created flow"
+	p.headEndpoint = str(f.EndpointURI)
+	if f.Categories != nil {
+		p.headCategories = *f.Categories
 	}
-	fmt.Fprintf(stderr, "%s %s (%s)\n", verb, id, *name)
-	verrs, _, err := c.UploadFlowJSON(ctx, id, data)
+	data, _, err := p.c.DownloadFlowJSON(ctx, head.id)
+	switch {
+	case errors.Is(err, client.ErrNoFlowJSON):
+	case err != nil:
+		return err
+	default:
+		p.headJSON = data
+	}
+	return nil
+}
+
+// createAndDeploy creates version n (cloned from cloneOf when set), uploads FILE, sets the endpoint, and
+// publishes when asked.
+func (p *pusher) createAndDeploy(ctx context.Context, n int, cloneOf string, cats []client.Category, publish bool) error {
+	req := client.CreateFlowRequest{Name: versionName(p.name, n), Categories: cats}
+	if cloneOf != "" {
+		req.CloneFlowID = client.Ptr(cloneOf)
+	}
+	id, _, err := p.c.CreateFlow(ctx, p.waba, req)
+	if err != nil {
+		return err
+	}
+	p.report.ID, p.report.Name, p.report.Created = id, req.Name, true
+	if cloneOf != "" {
+		p.say("created flow %s (%s), a clone of %s", id, req.Name, cloneOf)
+	} else {
+		p.say("created flow %s (%s)", id, req.Name)
+	}
+	if err := p.upload(ctx, id); err != nil {
+		return err
+	}
+	if p.endpoint != "" {
+		if err := p.setEndpoint(ctx, id, p.endpoint); err != nil {
+			return err
+		}
+	}
+	if publish {
+		return p.publishFlow(ctx, id)
+	}
+	return nil
+}
+
+func (p *pusher) upload(ctx context.Context, id string) error {
+	verrs, _, err := p.c.UploadFlowJSON(ctx, id, p.data)
 	if err != nil {
 		return err
 	}
 	if len(verrs) > 0 {
 		// Graph found what the local validator did not: show it and stop before publishing.
-		printValidationErrors(stdout, display, verrs)
-		fmt.Fprintf(stderr, "push: Graph reported %d validation error(s) for %s\n", len(verrs), display)
+		printValidationErrors(p.std.out, p.display, verrs)
+		p.say("push: Graph reported %d validation error(s) for %s", len(verrs), p.display)
 		return errInvalid
 	}
-	fmt.Fprintf(stderr, "uploaded %s\n", display)
-	// The endpoint is set after the upload, so Graph checks it against the new JSON's version.
-	if *endpoint != "" {
-		if _, err := c.UpdateFlow(ctx, id, client.UpdateFlowRequest{EndpointURI: endpoint}); err != nil {
-			return err
-		}
-	}
-	if *publish {
-		if _, err := c.PublishFlow(ctx, id); err != nil {
-			return err
-		}
-		fmt.Fprintln(stderr, "published")
-	}
-	if cf.json {
-		return printJSON(stdout, map[string]any{"id": id, "created": created, "published": *publish})
-	}
-	fmt.Fprintln(stdout, id)
+	p.report.Uploaded = true
+	p.say("uploaded %s", p.display)
 	return nil
 }
 
-// findOrCreateDraft returns the draft flow named name, creating it when the account has no flow of that
-// name. A flow of that name that is no longer a draft is an error: published flows are immutable.
-func findOrCreateDraft(ctx context.Context, c *client.Client, waba, name string, cats []string) (string, bool, error) {
-	for f, err := range c.Flows(ctx, waba, &client.ListOptions{Limit: 100, Fields: []string{"id", "name", "status"}}) {
-		if err != nil {
-			return "", false, err
-		}
-		if str(f.Name) != name {
+// setEndpoint sets the endpoint after the upload, so Graph checks it against the new JSON's version.
+func (p *pusher) setEndpoint(ctx context.Context, id, endpoint string) error {
+	if _, err := p.c.UpdateFlow(ctx, id, client.UpdateFlowRequest{EndpointURI: client.Ptr(endpoint)}); err != nil {
+		return err
+	}
+	p.say("endpoint_uri set to %s", endpoint)
+	return nil
+}
+
+func (p *pusher) publishFlow(ctx context.Context, id string) error {
+	if _, err := p.c.PublishFlow(ctx, id); err != nil {
+		return err
+	}
+	p.report.Published = true
+	p.say("published %s", id)
+	return nil
+}
+
+// deprecateOlder deprecates every published version older than version n.
+func (p *pusher) deprecateOlder(ctx context.Context, n int) error {
+	for _, v := range p.versions {
+		if v.n >= n || !live(v.status) {
 			continue
 		}
-		if status := str(f.Status); status != "DRAFT" {
-			return "", false, fmt.Errorf("flow %q (%s) is %s and can no longer be changed; push under a new name, or clone it", name, str(f.ID), status)
+		if _, err := p.c.DeprecateFlow(ctx, v.id); err != nil {
+			return fmt.Errorf("version %s (%s) is live, but deprecating %s (%s) failed (push again to retry): %w", p.report.ID, p.report.Name, v.id, v.name, err)
 		}
-		return str(f.ID), false, nil
+		p.report.Deprecated = append(p.report.Deprecated, v.id)
+		p.say("deprecated %s (%s)", v.id, v.name)
 	}
-	if len(cats) == 0 {
-		return "", false, usageError{fmt.Errorf("there is no flow named %q yet: pass at least one --category to create it", name)}
-	}
-	req := client.CreateFlowRequest{Name: name}
-	for _, cat := range cats {
-		req.Categories = append(req.Categories, client.Category(cat))
-	}
-	id, _, err := c.CreateFlow(ctx, waba, req)
-	return id, err == nil, err
+	return nil
+}
+
+func (p *pusher) upToDate() {
+	p.report.UpToDate = true
+	p.say("up to date: flow %s (%s) already holds %s", p.report.ID, p.report.Name, p.display)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,9 +19,10 @@ import (
 	"github.com/waflows/waflows/server"
 )
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// serve implements `waflows serve`: the API server on the embedded SQLite store or PostgreSQL, until ctx ends.
+func serve(ctx context.Context, args []string, std stdio) error {
+	stdout, stderr := std.out, std.err
+	fs := newFlagSet("serve")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	db := fs.String("db", "./waflows-data/waflows.db", "SQLite database file (created on first run; also sqlite:PATH), or a postgres:// URL for several instances on one database")
 	config := fs.String("config", "", "access file (YAML) listing business accounts and tokens; without it a development account and token are created")
@@ -32,23 +32,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	readTimeout := fs.Duration("read-timeout", 2*time.Minute, "time allowed to read a whole request, body included")
 	writeTimeout := fs.Duration("write-timeout", 2*time.Minute, "time allowed to write a response")
 	maxLargeBodies := fs.Int("max-large-bodies", server.DefaultMaxLargeBodies, "requests with a body over 64 KB (uploads, creates carrying flow_json) handled at once; others wait up to 1s, then get Graph code 4")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Errorf("serve takes no arguments, got %q", fs.Args())}
+	if _, err := fs.parseArgs(args, std); err != nil {
+		return err
 	}
 	logger, err := newLogger(*logFormat, stderr)
 	if err != nil {
-		return usageError{err}
+		return fs.fail("%v", err)
 	}
 	if *maxLargeBodies < 1 {
-		return usageError{fmt.Errorf("--max-large-bodies must be at least 1, got %d", *maxLargeBodies)}
+		return fs.fail("--max-large-bodies must be at least 1, got %d", *maxLargeBodies)
+	}
+	if *publicURL != "" {
+		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fs.fail("--public-url must be an absolute http(s) URL, got %q", *publicURL)
+		}
 	}
 	store, err := openStore(ctx, *db)
+	var unknown errUnknownDatabase
+	if errors.As(err, &unknown) {
+		return fs.fail("--db: %v", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -62,7 +65,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		access, err = server.LoadAccessFile(*config)
 	}
 	if err != nil {
-		return err
+		return ioError{err} // the access file cannot be read or is not valid
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -71,9 +74,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	base := *publicURL
 	if base == "" {
 		base = "http://" + ln.Addr().String()
-	} else if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		ln.Close()
-		return usageError{fmt.Errorf("--public-url must be an absolute http(s) URL, got %q", base)}
 	}
 	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger, MaxLargeBodies: *maxLargeBodies})
 	if err != nil {
@@ -115,18 +115,31 @@ const shutdownGrace = 750 * time.Millisecond
 
 // openStore picks the store from --db: a postgres:// (or postgresql://) URL or a libpq key=value string
 // ("host=db dbname=flows …") for PostgreSQL; sqlite:PATH or a plain path for SQLite. Any other URL scheme
-// is refused, rather than taken for a file name.
+// is refused (errUnknownDatabase), rather than taken for a file name. A SQLite file that cannot be opened
+// is a local I/O error.
 func openStore(ctx context.Context, db string) (api.FlowStore, error) {
 	switch {
 	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"), isKeyValueDSN(db):
 		return postgres.Open(ctx, db)
 	case strings.HasPrefix(db, "sqlite:"):
-		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
+		db = strings.TrimPrefix(db, "sqlite:")
+	default:
+		if scheme, _, ok := strings.Cut(db, "://"); ok && isScheme(scheme) {
+			return nil, errUnknownDatabase{db}
+		}
 	}
-	if scheme, _, ok := strings.Cut(db, "://"); ok && isScheme(scheme) {
-		return nil, usageError{fmt.Errorf("--db: unknown database %q: give a SQLite file path, sqlite:PATH, or a postgres:// URL", redactDSN(db))}
+	store, err := sqlite.Open(ctx, db)
+	if err != nil && ctx.Err() == nil {
+		return nil, ioError{err}
 	}
-	return sqlite.Open(ctx, db)
+	return store, err
+}
+
+// errUnknownDatabase is a --db URL of a scheme waflows has no store for.
+type errUnknownDatabase struct{ db string }
+
+func (e errUnknownDatabase) Error() string {
+	return fmt.Sprintf("unknown database %q: give a SQLite file path, sqlite:PATH, or a postgres:// URL", redactDSN(e.db))
 }
 
 // libpqKeys are the connection keywords of libpq (and pgx) that a key=value DSN starts with.

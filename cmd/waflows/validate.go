@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,46 +14,32 @@ import (
 	"github.com/waflows/waflows/flowjson"
 )
 
-// errInvalid marks a run in which some file has validation errors (exit status 1).
-var errInvalid = errors.New("validation errors")
-
 // validate implements `waflows validate [--strict] [--json [--with-warnings]] FILE...`: each file's errors
 // and warnings (merged in position order) as compiler-style lines, or with --json each file's
 // validation_errors array exactly as the API returns it, one array per line (with --with-warnings, an
 // object holding that array and the warnings). Errors make the exit status 1; warnings do only with
 // --strict.
-func validate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func validate(ctx context.Context, args []string, std stdio) error {
+	stdin, stdout, stderr := std.in, std.out, std.err
+	fs := newFlagSet("validate")
 	asJSON := fs.Bool("json", false, "print each file's validation_errors array as the API returns it, one line per file")
 	withWarnings := fs.Bool("with-warnings", false, `with --json, print {"validation_errors":[…],"warnings":[…]} per file instead`)
 	strict := fs.Bool("strict", false, "exit 1 on warnings too (text Meta truncates, items it does not render, images it replaces)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: waflows validate [--strict] [--json [--with-warnings]] FILE...   (- reads standard input)\n\n"+
-			"Errors are what Meta's validator rejects; warnings what it accepts but truncates or renders otherwise.\n"+
-			"Exit status: 0 no errors (and with --strict no warnings), 1 errors, 2 usage or I/O errors.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError{err}
-	}
-	if fs.NArg() == 0 {
-		return usageError{errors.New("validate needs at least one file (or - for standard input)")}
+	files, err := fs.parseArgs(args, std)
+	if err != nil {
+		return err
 	}
 	if *withWarnings && !*asJSON {
-		return usageError{errors.New("--with-warnings goes with --json")}
+		return fs.fail("--with-warnings goes with --json")
 	}
 	failed, withErrors, errCount, warnCount := 0, 0, 0, 0
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		data, display, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
-		if len(data) > flowjson.MaxSize {
-			return fmt.Errorf("%s: %d bytes; Meta accepts at most %d bytes (10 MB)", display, len(data), flowjson.MaxSize)
+		if err := checkSize(display, data); err != nil {
+			return err
 		}
 		res, err := flowjson.AnalyzeContext(ctx, data)
 		if err != nil {
@@ -84,7 +69,7 @@ func validate(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		printFindings(stdout, display, res)
 	}
 	if !*asJSON && errCount+warnCount > 0 {
-		summary := fmt.Sprintf("%d error(s) in %d of %d file(s)", errCount, withErrors, fs.NArg())
+		summary := fmt.Sprintf("%d error(s) in %d of %d file(s)", errCount, withErrors, len(files))
 		if warnCount > 0 {
 			summary += fmt.Sprintf(", %d warning(s)", warnCount)
 		}
@@ -116,25 +101,39 @@ func printFindings(w io.Writer, display string, res flowjson.Result) {
 	}
 }
 
-// readInput reads a file, or standard input for "-", until ctx ends.
+// readInput reads a file, or standard input for "-", until ctx ends. Failures are local I/O errors
+// (ioError), named once: os already says "open FILE: …" or "read FILE: …".
 func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, string, error) {
 	if name == "-" {
 		data, err := readAllContext(ctx, stdin)
-		if err != nil {
-			return nil, "<stdin>", fmt.Errorf("read standard input: %w", err)
+		if err != nil && ctx.Err() == nil {
+			return nil, "<stdin>", ioError{fmt.Errorf("read standard input: %w", err)}
 		}
-		return data, "<stdin>", nil
+		return data, "<stdin>", err
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, name, err
+		return nil, name, ioError{err}
 	}
 	defer f.Close()
 	data, err := readAllContext(ctx, f)
-	if err != nil {
-		return nil, name, fmt.Errorf("read %s: %w", name, err)
+	var pathErr *os.PathError
+	switch {
+	case err == nil, ctx.Err() != nil:
+	case errors.As(err, &pathErr):
+		err = ioError{err}
+	default:
+		err = ioError{fmt.Errorf("read %s: %w", name, err)}
 	}
-	return data, name, nil
+	return data, name, err
+}
+
+// checkSize refuses a file over Meta's 10 MB limit before anything reads it as JSON.
+func checkSize(display string, data []byte) error {
+	if len(data) > flowjson.MaxSize {
+		return ioError{fmt.Errorf("%s: more than %d bytes; Meta accepts at most %d bytes (10 MB)", display, flowjson.MaxSize, flowjson.MaxSize)}
+	}
+	return nil
 }
 
 // readAllContext reads up to one byte more than flowjson.MaxSize from r, giving up when ctx ends: a read
