@@ -14,6 +14,7 @@ import (
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/client"
 	"github.com/waflows/waflows/internal/contracttest"
+	"github.com/waflows/waflows/internal/testflow"
 	"github.com/waflows/waflows/server"
 )
 
@@ -21,8 +22,6 @@ const (
 	waba1, waba2   = "102290129340398", "109876543210987"
 	token1, token2 = "token-one", "token-two"
 )
-
-const validFlow = `{"version":"7.3","screens":[{"id":"WELCOME","title":"Hi","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"TextHeading","text":"Hello"},{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}}]}`
 
 // startServer runs the real server (SQLite, contract validation on) and returns its API base.
 func startServer(t *testing.T) (string, *contracttest.Handler) {
@@ -92,7 +91,7 @@ func TestCreateFlowWithJSON(t *testing.T) {
 	c := newClient(t, base, token1)
 
 	created, _, err := c.CreateFlowWithJSON(ctx, waba1, client.CreateFlowRequest{Name: "One call", Categories: []client.Category{client.CategorySurvey},
-		EndpointURI: client.Ptr("https://example.com/endpoint")}, []byte(validFlow), true)
+		EndpointURI: client.Ptr("https://example.com/endpoint")}, []byte(testflow.Valid), true)
 	if err != nil || created.ID == "" || created.ValidationErrors == nil || len(created.ValidationErrors) != 0 {
 		t.Fatalf("create with JSON: %v %+v", err, created)
 	}
@@ -146,7 +145,7 @@ func TestLifecycle(t *testing.T) {
 	if err != nil || len(verrs) != 1 || *verrs[0].Error != "INVALID_FLOW_JSON" {
 		t.Fatalf("upload of broken JSON: %v %+v", err, verrs)
 	}
-	verrs, _, err = c.UploadFlowJSONFrom(ctx, id, strings.NewReader(validFlow))
+	verrs, _, err = c.UploadFlowJSONFrom(ctx, id, strings.NewReader(testflow.Valid))
 	if err != nil || len(verrs) != 0 {
 		t.Fatalf("upload: %v %+v", err, verrs)
 	}
@@ -159,7 +158,7 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("assets: %v %+v", err, assets)
 	}
 	data, _, err := c.DownloadFlowJSON(ctx, id)
-	if err != nil || string(data) != validFlow {
+	if err != nil || string(data) != testflow.Valid {
 		t.Fatalf("download: %v %q", err, data)
 	}
 	if _, err := c.PublishFlow(ctx, id); err != nil {

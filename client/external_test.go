@@ -15,6 +15,7 @@ import (
 // TestExternalModule proves the client imports as a user would: a module outside this one `go get`s it
 // through a replace directive and runs the lifecycle against a started `waflows serve`.
 func TestExternalModule(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a separate module")
 	}

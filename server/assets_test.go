@@ -12,14 +12,15 @@ import (
 	"time"
 
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 func TestUploadFlowJSON(t *testing.T) { eachBackend(t, testUploadFlowJSON) }
 
-func testUploadFlowJSON(t *testing.T) {
-	e := MustOpenServer(t)
+func testUploadFlowJSON(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "Upload")
-	r := e.upload(tokenA, id, []byte(endpointFlow))
+	r := e.upload(tokenA, id, []byte(testflow.Endpoint))
 	if r.Status != 200 || string(r.Body) != `{"success":true,"validation_errors":[]}` {
 		t.Fatalf("upload: %d %s", r.Status, r.Body)
 	}
@@ -64,7 +65,7 @@ func testUploadFlowJSON(t *testing.T) {
 	}
 
 	// Form rules.
-	good := []byte(validFlow)
+	good := []byte(testflow.Valid)
 	cases := []struct {
 		name   string
 		fields map[string]string
@@ -80,7 +81,7 @@ func testUploadFlowJSON(t *testing.T) {
 		ct, body := multipartBody(t, tc.file, tc.fields)
 		wantMessage(t, graphError(t, e.do("POST", "/"+id+"/assets", tokenA, ct, body), 400, 100), tc.msg)
 	}
-	wantMessage(t, graphError(t, e.do("POST", "/"+id+"/assets", tokenA, "application/json", strings.NewReader(validFlow)), 400, 100), "multipart/form-data")
+	wantMessage(t, graphError(t, e.do("POST", "/"+id+"/assets", tokenA, "application/json", strings.NewReader(testflow.Valid)), 400, 100), "multipart/form-data")
 	// Nothing refused replaced the stored JSON.
 	if got := download(t, e, id); string(got) != `{"version":"7.3"}` {
 		t.Fatalf("stored JSON after refused uploads: %q", got)
@@ -112,17 +113,17 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // TestUploadTooLarge: a file over 10 MB is refused with code 100, and the server stops reading early.
 func TestUploadTooLarge(t *testing.T) { eachBackend(t, testUploadTooLarge) }
 
-func testUploadTooLarge(t *testing.T) {
-	e := MustOpenServer(t)
+func testUploadTooLarge(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "Big")
-	e.upload(tokenA, id, []byte(validFlow))
+	e.upload(tokenA, id, []byte(testflow.Valid))
 
 	// Exactly 10 MB is allowed.
-	limit := bytes.Repeat([]byte(" "), 10<<20-len(validFlow))
-	if r := e.upload(tokenA, id, append([]byte(validFlow), limit...)); r.Status != 200 {
+	limit := bytes.Repeat([]byte(" "), 10<<20-len(testflow.Valid))
+	if r := e.upload(tokenA, id, append([]byte(testflow.Valid), limit...)); r.Status != 200 {
 		t.Fatalf("10 MB upload: %d %s", r.Status, r.Body)
 	}
-	over := append([]byte(validFlow), bytes.Repeat([]byte(" "), 10<<20-len(validFlow)+1)...)
+	over := append([]byte(testflow.Valid), bytes.Repeat([]byte(" "), 10<<20-len(testflow.Valid)+1)...)
 	wantMessage(t, graphError(t, e.upload(tokenA, id, over), 400, 100), "exceeds the maximum size")
 
 	// A 200 MB body sent without a length (chunked): the server answers before reading it all.
@@ -189,8 +190,8 @@ func downloadURL(t *testing.T, e *env, id string) string {
 
 func TestDownloadURL(t *testing.T) { eachBackend(t, testDownloadURL) }
 
-func testDownloadURL(t *testing.T) {
-	e := MustOpenServer(t)
+func testDownloadURL(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "Download")
 	if v := e.get("/"+id+"/assets", tokenA); string(v.Body) != `{"data":[]}` {
 		t.Fatalf("assets before upload: %s", v.Body)
@@ -240,9 +241,9 @@ func testDownloadURL(t *testing.T) {
 	graphError(t, e.get(link, ""), 403, 10)
 	// A link to a replaced JSON no longer serves it; the new link serves the new bytes.
 	fresh := downloadURL(t, e, id)
-	e.upload(tokenA, id, []byte(validFlow))
+	e.upload(tokenA, id, []byte(testflow.Valid))
 	graphError(t, e.get(fresh, ""), 404, 100)
-	if got := download(t, e, id); string(got) != validFlow {
+	if got := download(t, e, id); string(got) != testflow.Valid {
 		t.Fatalf("new link: %q", got)
 	}
 	// A deleted flow's link is gone.

@@ -9,13 +9,14 @@ import (
 
 	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/api/sqlite"
+	"github.com/waflows/waflows/internal/testflow"
 	"github.com/waflows/waflows/server"
 )
 
 func TestAuthentication(t *testing.T) { eachBackend(t, testAuthentication) }
 
-func testAuthentication(t *testing.T) {
-	e := MustOpenServer(t)
+func testAuthentication(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	path := "/" + waba1 + "/flows"
 	graphError(t, e.get(path, ""), 401, 190)
 	ge := graphError(t, e.get(path, "wrong-token"), 401, 190)
@@ -61,15 +62,15 @@ func testAuthentication(t *testing.T) {
 // indistinguishable from one that does not exist, and the refused request changes nothing.
 func TestIsolation(t *testing.T) { eachBackend(t, testIsolation) }
 
-func testIsolation(t *testing.T) {
-	e := MustOpenServer(t)
+func testIsolation(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "Acme's")
-	if r := e.upload(tokenA, id, []byte(validFlow)); r.Status != 200 {
+	if r := e.upload(tokenA, id, []byte(testflow.Valid)); r.Status != 200 {
 		t.Fatal(string(r.Body))
 	}
 	missing := "123456789012345"
 	ct, body := func() (string, string) {
-		c, b := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+		c, b := multipartBody(t, []byte(testflow.Valid), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 		return c, b.String()
 	}()
 	ops := []struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/internal/flowgen"
 	"github.com/waflows/waflows/internal/pgtest"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // The benchmarks call the server in process (no network) to show each handler's own cost; bench/http.sh
@@ -75,7 +76,7 @@ func BenchmarkUpdateFlow(b *testing.B) {
 func BenchmarkGetFlowAssets(b *testing.B) {
 	e := MustOpenServer(b)
 	id := e.createFlow(tokenA, waba1, "Bench")
-	e.upload(tokenA, id, []byte(validFlow))
+	e.upload(tokenA, id, []byte(testflow.Valid))
 	b.ReportAllocs()
 	for b.Loop() {
 		benchRequest(b, e, "GET", "/v21.0/"+id+"/assets", "", "")
@@ -95,7 +96,7 @@ func BenchmarkLifecycle(b *testing.B) {
 				i++
 				id := e.createFlow(tokenA, waba1, "flow "+strconv.Itoa(i))
 				if op != "delete" {
-					e.upload(tokenA, id, []byte(validFlow))
+					e.upload(tokenA, id, []byte(testflow.Valid))
 				}
 				if op == "deprecate" {
 					e.do("POST", "/"+id+"/publish", tokenA, "", nil)
@@ -117,7 +118,7 @@ func BenchmarkUploadFlowJSON(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		flow []byte
-	}{{"small", []byte(validFlow)}, {"5MB", flowgen.Generate(100, 44)}} {
+	}{{"small", []byte(testflow.Valid)}, {"5MB", flowgen.Generate(100, 44)}} {
 		b.Run(tc.name, func(b *testing.B) {
 			e := MustOpenServer(b)
 			id := e.createFlow(tokenA, waba1, "Bench")
@@ -190,7 +191,7 @@ func seedFlows(b *testing.B, dbPath, waba string, n int) {
 func BenchmarkDownloadAsset(b *testing.B) {
 	e := MustOpenServer(b)
 	id := e.createFlow(tokenA, waba1, "Bench")
-	e.upload(tokenA, id, []byte(validFlow))
+	e.upload(tokenA, id, []byte(testflow.Valid))
 	v := e.get("/"+id+"/assets", tokenA).JSON(b)
 	link, _ := url.Parse(v["data"].([]any)[0].(map[string]any)["download_url"].(string))
 	target := link.RequestURI()
@@ -204,25 +205,21 @@ func BenchmarkDownloadAsset(b *testing.B) {
 // account) with the same request on one that does not exist: both must be refused the same way and at a
 // comparable cost, so that timing does not tell them apart.
 func BenchmarkIsolation(b *testing.B) {
-	backends := []string{backendSQLite}
+	backends := []backend{backendSQLite}
 	if pgtest.Available() {
 		backends = append(backends, backendPostgres)
 	}
-	for _, backend := range backends {
-		b.Run(backend, func(b *testing.B) {
-			backendOf.Store(b, backend)
-			defer backendOf.Delete(b)
-			benchmarkIsolation(b)
-		})
+	for _, bk := range backends {
+		b.Run(string(bk), func(b *testing.B) { benchmarkIsolation(b, bk) })
 	}
 }
 
-func benchmarkIsolation(b *testing.B) {
-	e := MustOpenServer(b)
+func benchmarkIsolation(b *testing.B, bk backend) {
+	e := MustOpenServer(b, on(bk))
 	foreign := e.createFlow(tokenB, waba2, "Other's")
-	e.upload(tokenB, foreign, []byte(validFlow))
+	e.upload(tokenB, foreign, []byte(testflow.Valid))
 	const missing = "123456789012345"
-	ct, body := multipartBody(b, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	ct, body := multipartBody(b, []byte(testflow.Valid), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 	upload := body.String()
 	ops := []struct {
 		name, method, suffix, ct, body string

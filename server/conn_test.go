@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // rawConn is one TCP connection speaking HTTP by hand.
@@ -288,7 +289,7 @@ func TestGuardPipelines(t *testing.T) {
 // with an error, never an empty 200.
 func TestHalfClosedClientGetsNo200(t *testing.T) {
 	e := MustOpenServer(t)
-	big := strings.Repeat(" ", 6<<20) + validFlow
+	big := strings.Repeat(" ", 6<<20) + testflow.Valid
 	body, _ := json.Marshal(map[string]any{"name": "Half closed", "categories": []string{"OTHER"}, "flow_json": big})
 	c := dialRaw(t, e)
 	c.send(createRequest("", fmt.Sprintf("Content-Length: %d\r\n", len(body)), string(body)))

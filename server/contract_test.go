@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/gen"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // TestContract drives every operation through the generated client against the server wrapped in
@@ -15,8 +16,8 @@ import (
 // successful case.
 func TestContract(t *testing.T) { eachBackend(t, testContract) }
 
-func testContract(t *testing.T) {
-	e := MustOpenServer(t, withContract())
+func testContract(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk), withContract())
 	ctx := context.Background()
 	c := e.Client(tokenA)
 	str := func(s string) *string { return &s }
@@ -42,7 +43,7 @@ func testContract(t *testing.T) {
 		t.Fatalf("update: %v %s", err, upd.Body)
 	}
 
-	ct, body := multipartBody(t, []byte(endpointFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	ct, body := multipartBody(t, []byte(testflow.Endpoint), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 	up, err := c.UploadFlowJSONWithBodyWithResponse(ctx, id, ct, body)
 	if err != nil || up.JSON200 == nil || !*up.JSON200.Success || up.JSON200.ValidationErrors == nil || len(*up.JSON200.ValidationErrors) != 0 {
 		t.Fatalf("upload: %v %s", err, up.Body)
@@ -58,7 +59,7 @@ func testContract(t *testing.T) {
 	}
 	downloaded, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if string(downloaded) != endpointFlow {
+	if string(downloaded) != testflow.Endpoint {
 		t.Fatalf("download returned %q", downloaded)
 	}
 
@@ -81,7 +82,7 @@ func testContract(t *testing.T) {
 	// Graph's create with flow_json and publish, in the overlay: the answer carries success and the
 	// validation errors, and the published flow has the JSON.
 	oneCall, err := c.CreateFlowWithResponse(ctx, waba1, gen.CreateFlowJSONRequestBody{Name: "One call", Categories: []gen.FlowCategory{gen.FlowCategoryOTHER},
-		FlowJSON: str(validFlow), Publish: func(b bool) *bool { return &b }(true)})
+		FlowJSON: str(testflow.Valid), Publish: func(b bool) *bool { return &b }(true)})
 	if err != nil || oneCall.JSON200 == nil || oneCall.JSON200.ID == nil || oneCall.JSON200.Success == nil || !*oneCall.JSON200.Success ||
 		oneCall.JSON200.ValidationErrors == nil || len(*oneCall.JSON200.ValidationErrors) != 0 {
 		t.Fatalf("create with flow_json and publish: %v %s", err, oneCall.Body)
@@ -145,7 +146,7 @@ func testContract(t *testing.T) {
 			return r.StatusCode(), r.JSONDefault, err
 		}},
 		{"upload to deprecated", 400, 139001, func() (int, *gen.GraphError, error) {
-			ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+			ct, body := multipartBody(t, []byte(testflow.Valid), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 			r, err := c.UploadFlowJSONWithBodyWithResponse(ctx, id, ct, body)
 			return r.StatusCode(), r.JSONDefault, err
 		}},

@@ -9,12 +9,13 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 func TestCreateFlow(t *testing.T) { eachBackend(t, testCreateFlow) }
 
-func testCreateFlow(t *testing.T) {
-	e := MustOpenServer(t)
+func testCreateFlow(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	path := "/" + waba1 + "/flows"
 	idPattern := regexp.MustCompile(`^[1-9][0-9]{14,15}$`)
 	var ids []int64
@@ -87,8 +88,8 @@ func testCreateFlow(t *testing.T) {
 // TestCreateWithForms: Graph takes form fields too, as Meta's Postman collection sends them.
 func TestCreateWithForms(t *testing.T) { eachBackend(t, testCreateWithForms) }
 
-func testCreateWithForms(t *testing.T) {
-	e := MustOpenServer(t)
+func testCreateWithForms(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	path := "/" + waba1 + "/flows"
 	form := url.Values{"name": {"Form flow"}, "categories": {`["SURVEY","OTHER"]`}}
 	r := e.do("POST", path, tokenA, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
@@ -111,10 +112,10 @@ func testCreateWithForms(t *testing.T) {
 // TestCreateWithFlowJSON: Graph's flow_json and publish create fields (absent from the upstream spec).
 func TestCreateWithFlowJSON(t *testing.T) { eachBackend(t, testCreateWithFlowJSON) }
 
-func testCreateWithFlowJSON(t *testing.T) {
-	e := MustOpenServer(t)
+func testCreateWithFlowJSON(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	path := "/" + waba1 + "/flows"
-	r := e.postJSON(path, tokenA, map[string]any{"name": "Inline", "categories": []string{"OTHER"}, "flow_json": validFlow})
+	r := e.postJSON(path, tokenA, map[string]any{"name": "Inline", "categories": []string{"OTHER"}, "flow_json": testflow.Valid})
 	v := r.JSON(t)
 	if r.Status != 200 || v["success"] != true || len(v["validation_errors"].([]any)) != 0 {
 		t.Fatalf("create with flow_json: %d %s", r.Status, r.Body)
@@ -123,7 +124,7 @@ func testCreateWithFlowJSON(t *testing.T) {
 	if got := e.get("/"+id+"?fields=json_version,status", tokenA).JSON(t); got["json_version"] != "7.3" || got["status"] != "DRAFT" {
 		t.Fatalf("flow: %v", got)
 	}
-	r = e.postJSON(path, tokenA, map[string]any{"name": "Published", "categories": []string{"OTHER"}, "flow_json": validFlow, "publish": true})
+	r = e.postJSON(path, tokenA, map[string]any{"name": "Published", "categories": []string{"OTHER"}, "flow_json": testflow.Valid, "publish": true})
 	if r.Status != 200 {
 		t.Fatalf("create+publish: %d %s", r.Status, r.Body)
 	}
@@ -141,13 +142,13 @@ func testCreateWithFlowJSON(t *testing.T) {
 	if v := r.JSON(t); r.Status != 200 || len(v["validation_errors"].([]any)) != 1 {
 		t.Fatalf("invalid flow_json: %d %s", r.Status, r.Body)
 	}
-	wantMessage(t, graphError(t, e.postJSON(path, tokenA, map[string]any{"name": "Both", "categories": []string{"OTHER"}, "flow_json": validFlow, "clone_flow_id": id}), 400, 100), "Only one clone source")
+	wantMessage(t, graphError(t, e.postJSON(path, tokenA, map[string]any{"name": "Both", "categories": []string{"OTHER"}, "flow_json": testflow.Valid, "clone_flow_id": id}), 400, 100), "Only one clone source")
 }
 
 func TestCloneFlow(t *testing.T) { eachBackend(t, testCloneFlow) }
 
-func testCloneFlow(t *testing.T) {
-	e := MustOpenServer(t)
+func testCloneFlow(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	src := e.createFlow(tokenA, waba1, "Source")
 	broken := `{"version":"7.3","screens":`
 	if r := e.upload(tokenA, src, []byte(broken)); r.Status != 200 {
@@ -185,8 +186,8 @@ func testCloneFlow(t *testing.T) {
 
 func TestGetFlowFields(t *testing.T) { eachBackend(t, testGetFlowFields) }
 
-func testGetFlowFields(t *testing.T) {
-	e := MustOpenServer(t)
+func testGetFlowFields(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "Fields")
 	def := e.get("/"+id, tokenA)
 	if string(def.Body) != `{"id":"`+id+`","name":"Fields","status":"DRAFT","categories":["OTHER"],"validation_errors":[]}` {
@@ -198,7 +199,7 @@ func testGetFlowFields(t *testing.T) {
 	if string(r.Body) != `{"status":"DRAFT","name":"Fields","id":"`+id+`"}` {
 		t.Fatalf("selected fields: %s", r.Body)
 	}
-	e.upload(tokenA, id, []byte(endpointFlow))
+	e.upload(tokenA, id, []byte(testflow.Endpoint))
 	e.postJSON("/"+id, tokenA, `{"endpoint_uri":"https://example.com/e"}`)
 	r = e.get("/"+id+"?fields="+url.QueryEscape("json_version, data_api_version,endpoint_uri,,whatsapp_business_account{name}"), tokenA)
 	want := `{"json_version":"7.3","data_api_version":"3.0","endpoint_uri":"https://example.com/e","whatsapp_business_account":{"name":"Acme Clinic","id":"` + waba1 + `"},"id":"` + id + `"}`
@@ -229,8 +230,8 @@ func testGetFlowFields(t *testing.T) {
 
 func TestUpdateFlow(t *testing.T) { eachBackend(t, testUpdateFlow) }
 
-func testUpdateFlow(t *testing.T) {
-	e := MustOpenServer(t)
+func testUpdateFlow(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "Original")
 	e.createFlow(tokenA, waba1, "Taken")
 	r := e.postJSON("/"+id, tokenA, `{"name":"Renamed","categories":["SIGN_UP","SIGN_IN"],"endpoint_uri":"https://example.com/x","application_id":"987654321"}`)

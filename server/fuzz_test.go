@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/api"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // fuzzEnv is one in-process server for a fuzz target, with a published flow that nothing may change and a
@@ -23,7 +24,7 @@ type fuzzEnv struct {
 func newFuzzEnv(f *testing.F) *fuzzEnv {
 	e := MustOpenServer(f)
 	pub := e.createFlow(tokenA, waba1, "Sentinel")
-	e.upload(tokenA, pub, []byte(validFlow))
+	e.upload(tokenA, pub, []byte(testflow.Valid))
 	e.do("POST", "/"+pub+"/publish", tokenA, "", nil)
 	p, err := e.Store.Flow(context.Background(), pub)
 	if err != nil {
@@ -99,7 +100,7 @@ func FuzzUpdateFlowBody(f *testing.F) {
 
 func FuzzUploadMultipart(f *testing.F) {
 	fe := newFuzzEnv(f)
-	ct, body := multipartBody(f, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	ct, body := multipartBody(f, []byte(testflow.Valid), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 	_, boundary, _ := strings.Cut(ct, "boundary=")
 	f.Add(body.Bytes(), boundary)
 	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n{}\r\n--b--\r\n"), "b")

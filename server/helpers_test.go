@@ -58,27 +58,26 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// The storage a test server runs on.
+// backend is the storage a test server runs on.
+type backend string
+
 const (
-	backendSQLite    = "sqlite"     // one instance on a SQLite file
-	backendPostgres  = "postgres"   // one instance on a PostgreSQL schema
-	backendPostgres2 = "postgres-2" // two instances on one PostgreSQL schema; requests alternate between them
+	backendSQLite    backend = "sqlite"     // one instance on a SQLite file
+	backendPostgres  backend = "postgres"   // one instance on a PostgreSQL schema
+	backendPostgres2 backend = "postgres-2" // two instances on one PostgreSQL schema; requests alternate between them
 )
 
-// backendOf holds the backend eachBackend chose for a test; MustOpenServer reads it.
-var backendOf sync.Map // testing.TB -> string
-
 // eachBackend runs test once per backend: SQLite, PostgreSQL, and two instances on PostgreSQL whose
-// consecutive requests alternate. The PostgreSQL runs skip (or fail under CI) without a test database.
-func eachBackend(t *testing.T, test func(t *testing.T)) {
-	for _, b := range []string{backendSQLite, backendPostgres, backendPostgres2} {
-		t.Run(b, func(t *testing.T) {
-			if b != backendSQLite {
+// consecutive requests alternate, the three at once. test passes the backend to MustOpenServer with
+// on(bk). The PostgreSQL runs skip (or fail under CI) without a test database.
+func eachBackend(t *testing.T, test func(t *testing.T, bk backend)) {
+	for _, bk := range []backend{backendSQLite, backendPostgres, backendPostgres2} {
+		t.Run(string(bk), func(t *testing.T) {
+			t.Parallel() // each backend has its own storage
+			if bk != backendSQLite {
 				pgtest.DSN(t)
 			}
-			backendOf.Store(t, b)
-			t.Cleanup(func() { backendOf.Delete(t) })
-			test(t)
+			test(t, bk)
 		})
 	}
 }
@@ -88,7 +87,7 @@ type env struct {
 	tb       testing.TB
 	Root     string // http://127.0.0.1:port
 	Base     string // Root + /v21.0
-	backend  string
+	backend  backend
 	storage  string // the SQLite file, or the PostgreSQL schema
 	Store    api.FlowStore
 	Clock    *clock
@@ -102,7 +101,7 @@ type serverOption func(*serverOptions)
 
 type serverOptions struct {
 	contract bool
-	backend  string
+	backend  backend
 	storage  string
 	config   func(*server.Config)
 	http     func(*http.Server)
@@ -117,19 +116,19 @@ func withConfig(f func(*server.Config)) serverOption { return func(o *serverOpti
 // withContract wraps the server in request and response validation against the merged spec.
 func withContract() serverOption { return func(o *serverOptions) { o.contract = true } }
 
+// on runs the server on backend bk (the default is SQLite).
+func on(bk backend) serverOption { return func(o *serverOptions) { o.backend = bk } }
+
 // withDB uses an existing SQLite database file.
 func withDB(path string) serverOption {
 	return func(o *serverOptions) { o.backend, o.storage = backendSQLite, path }
 }
 
-// MustOpenServer starts the real server over HTTP on new storage of the test's backend (SQLite unless
-// eachBackend chose another).
+// MustOpenServer starts the real server over HTTP on new storage of the backend on(…) names (SQLite
+// unless told otherwise).
 func MustOpenServer(tb testing.TB, opts ...serverOption) *env {
 	tb.Helper()
 	o := serverOptions{backend: backendSQLite}
-	if b, ok := backendOf.Load(tb); ok {
-		o.backend = b.(string)
-	}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -367,45 +366,6 @@ func wantMessage(tb testing.TB, e map[string]any, want string) {
 		tb.Fatalf("message %q does not contain %q", msg, want)
 	}
 }
-
-// validFlow is a small Flow JSON that Meta publishes (version 7.3, no endpoint).
-const validFlow = `{
-  "version": "7.3",
-  "screens": [
-    {
-      "id": "WELCOME",
-      "title": "Welcome",
-      "terminal": true,
-      "layout": {
-        "type": "SingleColumnLayout",
-        "children": [
-          {"type": "TextHeading", "text": "Hello"},
-          {"type": "Footer", "label": "Done", "on-click-action": {"name": "complete", "payload": {}}}
-        ]
-      }
-    }
-  ]
-}`
-
-// endpointFlow uses a data endpoint, so publishing it needs an endpoint_uri.
-const endpointFlow = `{
-  "version": "7.3",
-  "data_api_version": "3.0",
-  "routing_model": {"WELCOME": []},
-  "screens": [
-    {
-      "id": "WELCOME",
-      "title": "Welcome",
-      "terminal": true,
-      "layout": {
-        "type": "SingleColumnLayout",
-        "children": [
-          {"type": "Footer", "label": "Send", "on-click-action": {"name": "data_exchange", "payload": {}}}
-        ]
-      }
-    }
-  ]
-}`
 
 func must[T any](v T, err error) T {
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // allFields asks for every field a flow has.
@@ -32,12 +34,12 @@ func snapshot(t *testing.T, e *env, ids []string) map[string]string {
 // error (never a 5xx), and what was stored before is unchanged afterwards.
 func TestHostileInput(t *testing.T) { eachBackend(t, testHostileInput) }
 
-func testHostileInput(t *testing.T) {
-	e := MustOpenServer(t)
+func testHostileInput(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	draft := e.createFlow(tokenA, waba1, "Draft")
-	e.upload(tokenA, draft, []byte(validFlow))
+	e.upload(tokenA, draft, []byte(testflow.Valid))
 	published := e.createFlow(tokenA, waba1, "Published")
-	e.upload(tokenA, published, []byte(validFlow))
+	e.upload(tokenA, published, []byte(testflow.Valid))
 	e.do("POST", "/"+published+"/publish", tokenA, "", nil)
 	other := e.createFlow(tokenB, waba2, "Other's")
 	ids := []string{draft, published, other}
@@ -61,13 +63,13 @@ func testHostileInput(t *testing.T) {
 	}
 	for _, ct := range []string{"text/plain", "application/xml", "multipart/form-data", "multipart/form-data; boundary=", "application/json; charset=utf-16", "image/png"} {
 		add("create as "+ct, "POST", createPath, ct, []byte(`<flow name="x"/>`))
-		add("upload as "+ct, "POST", draftPath+"/assets", ct, []byte(validFlow))
+		add("upload as "+ct, "POST", draftPath+"/assets", ct, []byte(testflow.Valid))
 	}
 	// Bodies over every limit.
 	add("create body over 11 MB", "POST", createPath, "application/json", append([]byte(`{"name":"`), bytes.Repeat([]byte("x"), 12<<20)...))
 	add("upload over 10 MB", "POST", draftPath+"/assets", "", nil) // built below
 	add("fields over the limit", "GET", draftPath+"?fields="+strings.Repeat("name,", 2000), "", nil)
-	ct, long := multipartBody(t, []byte(validFlow), map[string]string{"name": strings.Repeat("n", 4096), "asset_type": "FLOW_JSON"})
+	ct, long := multipartBody(t, []byte(testflow.Valid), map[string]string{"name": strings.Repeat("n", 4096), "asset_type": "FLOW_JSON"})
 	add("upload form field over the limit", "POST", draftPath+"/assets", ct, long.Bytes())
 	// Invalid multipart.
 	for i, body := range []string{"--b\r\n", "--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n{}", "garbage", "--b--\r\n", "--x\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n{}\r\n--x--\r\n"} {
@@ -90,7 +92,7 @@ func testHostileInput(t *testing.T) {
 		add("sql cursor", "GET", createPath+"?after="+q, "", nil)
 		add("sql before", "GET", createPath+"?before="+q, "", nil)
 		add("sql limit", "GET", createPath+"?limit="+q, "", nil)
-		ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": s, "asset_type": s})
+		ct, body := multipartBody(t, []byte(testflow.Valid), map[string]string{"name": s, "asset_type": s})
 		add("sql upload fields", "POST", draftPath+"/assets", ct, body.Bytes())
 	}
 	// Real NUL bytes and invalid UTF-8, which PostgreSQL's text type refuses.
@@ -102,7 +104,7 @@ func testHostileInput(t *testing.T) {
 	// Repeated parameters.
 	add("repeated limit", "GET", createPath+"?limit=1&limit=2", "", nil)
 	add("repeated fields", "GET", draftPath+"?fields=name&fields=status", "", nil)
-	ct, dup := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	ct, dup := multipartBody(t, []byte(testflow.Valid), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 	dupBody := bytes.Replace(dup.Bytes(), []byte("--"+strings.TrimPrefix(ct, "multipart/form-data; boundary=")+"--"),
 		[]byte("--"+strings.TrimPrefix(ct, "multipart/form-data; boundary=")+"\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nflow.json\r\n--"+strings.TrimPrefix(ct, "multipart/form-data; boundary=")+"--"), 1)
 	add("repeated upload field", "POST", draftPath+"/assets", ct, dupBody)

@@ -3,12 +3,14 @@ package server_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 func TestPublish(t *testing.T) { eachBackend(t, testPublish) }
 
-func testPublish(t *testing.T) {
-	e := MustOpenServer(t)
+func testPublish(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	publish := func(id string) response { return e.do("POST", "/"+id+"/publish", tokenA, "", nil) }
 
 	noJSON := e.createFlow(tokenA, waba1, "No JSON")
@@ -23,14 +25,14 @@ func testPublish(t *testing.T) {
 	wantMessage(t, graphError(t, publish(invalid), 400, 139002), "Publishing Flow with validation errors")
 
 	frozen := e.createFlow(tokenA, waba1, "Frozen")
-	e.upload(tokenA, frozen, []byte(strings.Replace(validFlow, `"7.3"`, `"4.0"`, 1)))
+	e.upload(tokenA, frozen, []byte(strings.Replace(testflow.Valid, `"7.3"`, `"4.0"`, 1)))
 	if v := e.get("/"+frozen+"?fields=validation_errors,json_version", tokenA).JSON(t); len(v["validation_errors"].([]any)) != 0 || v["json_version"] != "4.0" {
 		t.Fatalf("a valid 4.0 flow: %v", v)
 	}
 	wantMessage(t, graphError(t, publish(frozen), 400, 139002), "Versions in Flow JSON file are not available for publishing")
 
 	endpoint := e.createFlow(tokenA, waba1, "Endpoint")
-	e.upload(tokenA, endpoint, []byte(endpointFlow))
+	e.upload(tokenA, endpoint, []byte(testflow.Endpoint))
 	wantMessage(t, graphError(t, publish(endpoint), 400, 139002), "Publishing without specifying endpoint_uri is forbidden")
 	e.postJSON("/"+endpoint, tokenA, `{"endpoint_uri":"https://example.com/endpoint"}`)
 	if r := publish(endpoint); r.Status != 200 || string(r.Body) != `{"success":true}` {
@@ -38,7 +40,7 @@ func testPublish(t *testing.T) {
 	}
 
 	ok := e.createFlow(tokenA, waba1, "OK")
-	e.upload(tokenA, ok, []byte(validFlow))
+	e.upload(tokenA, ok, []byte(testflow.Valid))
 	if r := publish(ok); r.Status != 200 {
 		t.Fatalf("publish: %d %s", r.Status, r.Body)
 	}
@@ -48,7 +50,7 @@ func testPublish(t *testing.T) {
 	wantMessage(t, graphError(t, publish(ok), 400, 139002), "Publishing Flow in invalid state")
 	// Published flows are immutable.
 	wantMessage(t, graphError(t, e.postJSON("/"+ok, tokenA, `{"name":"Changed"}`), 400, 139001), "Flow can't be updated")
-	wantMessage(t, graphError(t, e.upload(tokenA, ok, []byte(validFlow)), 400, 139001), "Flow can't be updated")
+	wantMessage(t, graphError(t, e.upload(tokenA, ok, []byte(testflow.Valid)), 400, 139001), "Flow can't be updated")
 	wantMessage(t, graphError(t, e.do("DELETE", "/"+ok, tokenA, "", nil), 400, 139004), "Can't delete published Flow")
 	if v := e.get("/"+ok, tokenA).JSON(t); v["name"] != "OK" || v["status"] != "PUBLISHED" {
 		t.Fatalf("refused changes changed the flow: %v", v)
@@ -57,14 +59,14 @@ func testPublish(t *testing.T) {
 
 func TestDeprecateAndDelete(t *testing.T) { eachBackend(t, testDeprecateAndDelete) }
 
-func testDeprecateAndDelete(t *testing.T) {
-	e := MustOpenServer(t)
+func testDeprecateAndDelete(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	deprecate := func(id string) response { return e.do("POST", "/"+id+"/deprecate", tokenA, "", nil) }
 	draft := e.createFlow(tokenA, waba1, "Draft")
 	wantMessage(t, graphError(t, deprecate(draft), 400, 139003), "Can't deprecate unpublished flow")
 
 	pub := e.createFlow(tokenA, waba1, "Published")
-	e.upload(tokenA, pub, []byte(validFlow))
+	e.upload(tokenA, pub, []byte(testflow.Valid))
 	e.do("POST", "/"+pub+"/publish", tokenA, "", nil)
 	if r := deprecate(pub); r.Status != 200 {
 		t.Fatalf("deprecate: %d %s", r.Status, r.Body)
@@ -78,7 +80,7 @@ func testDeprecateAndDelete(t *testing.T) {
 	wantMessage(t, graphError(t, e.postJSON("/"+pub, tokenA, `{"name":"x"}`), 400, 139001), "Flow can't be updated")
 
 	// Deleting a draft removes it for good: every operation then says it does not exist.
-	e.upload(tokenA, draft, []byte(validFlow))
+	e.upload(tokenA, draft, []byte(testflow.Valid))
 	if r := e.do("DELETE", "/"+draft, tokenA, "", nil); r.Status != 200 || string(r.Body) != `{"success":true}` {
 		t.Fatalf("delete: %d %s", r.Status, r.Body)
 	}
@@ -87,7 +89,7 @@ func testDeprecateAndDelete(t *testing.T) {
 		e.postJSON("/"+draft, tokenA, `{"name":"x"}`),
 		e.do("DELETE", "/"+draft, tokenA, "", nil),
 		e.get("/"+draft+"/assets", tokenA),
-		e.upload(tokenA, draft, []byte(validFlow)),
+		e.upload(tokenA, draft, []byte(testflow.Valid)),
 		e.do("POST", "/"+draft+"/publish", tokenA, "", nil),
 		deprecate(draft),
 	}
@@ -105,8 +107,8 @@ func testDeprecateAndDelete(t *testing.T) {
 // TestUnknownPathsAndMethods: methods and paths the API does not have get Graph's errors.
 func TestUnknownPathsAndMethods(t *testing.T) { eachBackend(t, testUnknownPathsAndMethods) }
 
-func testUnknownPathsAndMethods(t *testing.T) {
-	e := MustOpenServer(t)
+func testUnknownPathsAndMethods(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	id := e.createFlow(tokenA, waba1, "x")
 	wantMessage(t, graphError(t, e.do("PUT", "/"+id, tokenA, "application/json", strings.NewReader("{}")), 400, 100), "Unsupported put request. Object with ID '"+id+"'")
 	wantMessage(t, graphError(t, e.do("PATCH", "/"+id+"/assets", tokenA, "", nil), 400, 100), "Unsupported patch request")

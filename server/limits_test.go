@@ -19,6 +19,7 @@ import (
 
 	"github.com/waflows/waflows/flowjson"
 	"github.com/waflows/waflows/internal/flowgen"
+	"github.com/waflows/waflows/internal/testflow"
 	"github.com/waflows/waflows/server"
 )
 
@@ -75,14 +76,14 @@ func TestStalledUploadsHoldLittleMemory(t *testing.T) {
 		c.Close()
 	}
 	// The server is still fine.
-	if res := e.upload(tokenA, id, []byte(validFlow)); res.Status != 200 {
+	if res := e.upload(tokenA, id, []byte(testflow.Valid)); res.Status != 200 {
 		t.Fatalf("upload after the stalled ones: %d %s", res.Status, res.Body)
 	}
 }
 
 // largeFlow is a valid flow JSON padded past the small-body size with whitespace.
 func largeFlow() []byte {
-	return []byte(strings.Replace(validFlow, `"version"`, strings.Repeat(" ", 100<<10)+`"version"`, 1))
+	return []byte(strings.Replace(testflow.Valid, `"version"`, strings.Repeat(" ", 100<<10)+`"version"`, 1))
 }
 
 // TestLargeBodySlots: with every slot held, another large body waits, then gets Graph code 4 with
@@ -108,7 +109,7 @@ func TestLargeBodySlots(t *testing.T) {
 		t.Fatalf("refusal is not marked transient with Retry-After: %v %q", ge["is_transient"], refused.Header.Get("Retry-After"))
 	}
 	// Chunked bodies (unknown length) need a slot too.
-	ct, body := multipartBody(t, []byte(validFlow), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
+	ct, body := multipartBody(t, []byte(testflow.Valid), map[string]string{"name": "flow.json", "asset_type": "FLOW_JSON"})
 	req, _ := http.NewRequest("POST", e.Base+"/"+id+"/assets", struct{ *bytes.Buffer }{body}) // hides the length
 	req.Header.Set("Authorization", "Bearer "+tokenA)
 	req.Header.Set("Content-Type", ct)
@@ -121,7 +122,7 @@ func TestLargeBodySlots(t *testing.T) {
 		t.Fatalf("chunked upload with every slot held: %d", res.StatusCode)
 	}
 	// Small bodies need no slot.
-	if res := e.upload(tokenA, id, []byte(validFlow)); res.Status != 200 {
+	if res := e.upload(tokenA, id, []byte(testflow.Valid)); res.Status != 200 {
 		t.Fatalf("small upload with every slot held: %d %s", res.Status, res.Body)
 	}
 	// Hanging up frees the slot.
@@ -207,7 +208,7 @@ func TestDatabaseFileDeleted(t *testing.T) {
 	if ge["is_transient"] != true {
 		t.Fatalf("not transient: %s", res.Body)
 	}
-	graphError(t, e.upload(tokenA, id, []byte(validFlow)), http.StatusServiceUnavailable, 2)
+	graphError(t, e.upload(tokenA, id, []byte(testflow.Valid)), http.StatusServiceUnavailable, 2)
 	if r := e.get("/"+id, tokenA); r.Status != 200 {
 		t.Fatalf("read after: %d %s", r.Status, r.Body)
 	}
@@ -217,12 +218,12 @@ func TestDatabaseFileDeleted(t *testing.T) {
 // client's doing, and not as an internal error with status 500.
 func TestClientGoneIsLoggedAs499(t *testing.T) { eachBackend(t, testClientGoneIsLoggedAs499) }
 
-func testClientGoneIsLoggedAs499(t *testing.T) {
+func testClientGoneIsLoggedAs499(t *testing.T, bk backend) {
 	var logs syncBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.Logger = logger }))
+	e := MustOpenServer(t, on(bk), withConfig(func(c *server.Config) { c.Logger = logger }))
 	id := e.createFlow(tokenA, waba1, "Gone")
-	e.upload(tokenA, id, []byte(validFlow))
+	e.upload(tokenA, id, []byte(testflow.Valid))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // the client is gone before the server gets to the database
 	for _, req := range []*http.Request{

@@ -28,8 +28,8 @@ func listPage(t *testing.T, e *env, link string) ([]string, map[string]any) {
 
 func TestListPaging(t *testing.T) { eachBackend(t, testListPaging) }
 
-func testListPaging(t *testing.T) {
-	e := MustOpenServer(t)
+func testListPaging(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	var want []string // newest first
 	for i := range 60 {
 		name := fmt.Sprintf("flow-%02d", i)
@@ -107,8 +107,8 @@ func testListPaging(t *testing.T) {
 // flow that existed for the whole walk is seen exactly once and in order.
 func TestPagingUnderConcurrentChanges(t *testing.T) { eachBackend(t, testPagingUnderConcurrentChanges) }
 
-func testPagingUnderConcurrentChanges(t *testing.T) {
-	e := MustOpenServer(t)
+func testPagingUnderConcurrentChanges(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	var stable []string
 	for i := range 80 {
 		name := fmt.Sprintf("stable-%02d", i)
@@ -174,8 +174,8 @@ func testPagingUnderConcurrentChanges(t *testing.T) {
 // the old readable form, is refused exactly like garbage.
 func TestCursorsAreSealed(t *testing.T) { eachBackend(t, testCursorsAreSealed) }
 
-func testCursorsAreSealed(t *testing.T) {
-	e := MustOpenServer(t)
+func testCursorsAreSealed(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	for i := range 3 {
 		e.createFlow(tokenA, waba1, fmt.Sprintf("mine %d", i))
 		e.createFlow(tokenB, waba2, fmt.Sprintf("theirs %d", i))

@@ -9,14 +9,15 @@ import (
 
 	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // TestRaces: conflicting requests on one flow over HTTP; exactly one of each pair wins, and the final
 // state matches the responses.
 func TestRaces(t *testing.T) { eachBackend(t, testRaces) }
 
-func testRaces(t *testing.T) {
-	e := MustOpenServer(t)
+func testRaces(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	race := func(a, b func() response) (response, response) {
 		var ra, rb response
 		var wg sync.WaitGroup
@@ -30,7 +31,7 @@ func testRaces(t *testing.T) {
 	}
 	ready := func(name string) string {
 		id := e.createFlow(tokenA, waba1, name)
-		if r := e.upload(tokenA, id, []byte(validFlow)); r.Status != 200 {
+		if r := e.upload(tokenA, id, []byte(testflow.Valid)); r.Status != 200 {
 			t.Fatal(string(r.Body))
 		}
 		return id
@@ -100,11 +101,11 @@ func testRaces(t *testing.T) {
 // publishes and deletes wins, and the final state agrees with the responses.
 func TestConflictStorm(t *testing.T) { eachBackend(t, testConflictStorm) }
 
-func testConflictStorm(t *testing.T) {
-	e := MustOpenServer(t)
+func testConflictStorm(t *testing.T, bk backend) {
+	e := MustOpenServer(t, on(bk))
 	for round := range 5 {
 		id := e.createFlow(tokenA, waba1, fmt.Sprintf("storm-%d", round))
-		e.upload(tokenA, id, []byte(validFlow))
+		e.upload(tokenA, id, []byte(testflow.Valid))
 		type result struct {
 			op     string
 			arg    string
@@ -128,7 +129,7 @@ func testConflictStorm(t *testing.T) {
 			func(i int) result {
 				content := fmt.Sprintf(`{"version":"7.3","screens":[],"x":%d}`, i) // invalid on purpose
 				if i%2 == 0 {
-					content = validFlow
+					content = testflow.Valid
 				}
 				r := e.upload(tokenA, id, []byte(content))
 				return result{"upload", content, r.Status, string(r.Body)}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // TestHelp: `waflows help CMD`, `CMD -h` and `flows help CMD` print that command's usage with its positional
@@ -88,11 +90,12 @@ func TestVersion(t *testing.T) {
 // TestExitStatuses: 2 for usage mistakes and local I/O errors in every command, 1 for validation and API
 // errors; a local error names the file once.
 func TestExitStatuses(t *testing.T) {
+	t.Parallel()
 	base, waba, token := startServe(t)
 	conn := []string{"--base-url", base, "--token", token}
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.json")
-	good := writeFile(t, "good.json", goodFlow)
+	good := writeFile(t, "good.json", testflow.Valid)
 	bad := writeFile(t, "bad.json", `{"version":"7.3"}`)
 	id := strings.TrimSpace(must(cli(append([]string{"flows", "create", "--waba", waba, "--name", "Exit", "--category", "OTHER"}, conn...)...)))
 	must(cli(append([]string{"flows", "upload", id, good}, conn...)...))

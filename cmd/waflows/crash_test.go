@@ -69,6 +69,7 @@ type crashLedger struct {
 // several goroutines, kills it with SIGKILL mid-stream, restarts it on the same storage, and checks that
 // every acknowledged write is there with the exact bytes and that nothing half-written is visible.
 func TestCrashLosesNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs child processes")
 	}

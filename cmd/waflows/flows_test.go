@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waflows/waflows/internal/testflow"
 )
 
 // startServe runs `waflows serve` in process on a fresh database and returns its API base, business
@@ -69,7 +71,7 @@ func TestFlowsCommands(t *testing.T) {
 		t.Fatalf("upload of invalid JSON: %d %q", code, out)
 	}
 	good := filepath.Join(dir, "flow.json")
-	os.WriteFile(good, []byte(goodFlow), 0o644)
+	os.WriteFile(good, []byte(testflow.Valid), 0o644)
 	if code, out, errOut = cli(with("flows", "upload", id, good)...); code != 0 || out != "" || !strings.Contains(errOut, "0 validation error(s)") {
 		t.Fatalf("upload: %d %q %q", code, out, errOut)
 	}
@@ -81,7 +83,7 @@ func TestFlowsCommands(t *testing.T) {
 	if code, _, errOut = cli(with("flows", "download", id, "-o", saved)...); code != 0 {
 		t.Fatalf("download: %s", errOut)
 	}
-	if b, _ := os.ReadFile(saved); string(b) != goodFlow {
+	if b, _ := os.ReadFile(saved); string(b) != testflow.Valid {
 		t.Fatalf("downloaded %q", b)
 	}
 	if code, out, _ = cli(with("flows", "update", id, "--name", "Booking v2", "--endpoint-uri", "https://example.com/e")...); code != 0 || !strings.Contains(out, "updated") {
@@ -187,13 +189,14 @@ func must(code int, out, errOut string) string {
 }
 
 func TestPush(t *testing.T) {
+	t.Parallel()
 	base, waba, token := startServe(t)
 	conn := []string{"--base-url", base, "--token", token, "--waba", waba}
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte("{\n  \"version\": \"7.3\",\n  \"screens\": []\n}"), 0o644)
 	good := filepath.Join(dir, "flow.json")
-	os.WriteFile(good, []byte(goodFlow), 0o644)
+	os.WriteFile(good, []byte(testflow.Valid), 0o644)
 
 	// Local validation stops the push before anything is sent.
 	code, out, errOut := cli(append([]string{"push", bad, "--name", "Survey", "--category", "SURVEY"}, conn...)...)
@@ -246,13 +249,16 @@ func TestPush(t *testing.T) {
 	}
 }
 
-// pushFlow is goodFlow with another heading: a new version of the same flow.
-func pushFlow(heading string) string { return strings.Replace(goodFlow, `"Hello"`, `"`+heading+`"`, 1) }
+// pushFlow is testflow.Valid with another heading: a new version of the same flow.
+func pushFlow(heading string) string {
+	return strings.Replace(testflow.Valid, `"Hello"`, `"`+heading+`"`, 1)
+}
 
 // TestPushNewVersions: a changed file for a published flow is deployed as Meta recommends — clone into
 // "NAME v2", upload, publish, deprecate the old — with --new-version, and refused without it; every later
 // push goes to the newest version; a deploy that stopped before deprecating is finished by the next push.
 func TestPushNewVersions(t *testing.T) {
+	t.Parallel()
 	base, waba, token := startServe(t)
 	conn := []string{"--base-url", base, "--token", token, "--waba", waba}
 	dir := t.TempDir()
@@ -358,6 +364,7 @@ func TestPushNewVersions(t *testing.T) {
 
 // TestVersionNames: which names are versions of a flow.
 func TestVersionNames(t *testing.T) {
+	t.Parallel()
 	for candidate, want := range map[string]int{"Booking": 1, "Booking v2": 2, "Booking v10": 10, "Booking v1": 0, "Booking v02": 0,
 		"Booking v": 0, "Booking v2 v3": 0, "Booking2": 0, "booking": 0, "Booking vX": 0, "Booking v-3": 0} {
 		if got := versionNumber("Booking", candidate); got != want {

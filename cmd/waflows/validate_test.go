@@ -13,10 +13,9 @@ import (
 	"testing"
 
 	"github.com/waflows/waflows/api/sqlite"
+	"github.com/waflows/waflows/internal/testflow"
 	"github.com/waflows/waflows/server"
 )
-
-const goodFlow = `{"version":"7.3","screens":[{"id":"WELCOME","title":"Hi","terminal":true,"layout":{"type":"SingleColumnLayout","children":[{"type":"TextHeading","text":"Hello"},{"type":"Footer","label":"Done","on-click-action":{"name":"complete","payload":{}}}]}}]}`
 
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
@@ -34,7 +33,8 @@ func runValidate(stdin string, args ...string) (int, string, string) {
 }
 
 func TestValidateCommand(t *testing.T) {
-	good := writeFile(t, "good.json", goodFlow)
+	t.Parallel()
+	good := writeFile(t, "good.json", testflow.Valid)
 	bad := writeFile(t, "bad.json", "{\n  \"version\": \"7.3\",\n  \"screens\": [\n    {\"id\": \"A\",}\n  ]\n}")
 	noVersion := writeFile(t, "noversion.json", `{"screens":[]}`)
 
@@ -67,7 +67,7 @@ func TestValidateCommand(t *testing.T) {
 	}
 	// Warnings (text over its limit) are printed but do not fail, unless --strict; --json keeps the API's
 	// array, --with-warnings adds them.
-	warned := writeFile(t, "warned.json", strings.Replace(goodFlow, `"label":"Done"`, `"label":"Done, and thank you very much for your time today"`, 1))
+	warned := writeFile(t, "warned.json", strings.Replace(testflow.Valid, `"label": "Done"`, `"label": "Done, and thank you very much for your time today"`, 1))
 	code, out, errOut = runValidate("", warned)
 	if code != 0 || !strings.Contains(out, ": warning: CHARACTER_LIMIT_EXCEEDED: Property 'label' should have at most '35' character(s)") || !strings.Contains(errOut, ", 1 warning(s)") {
 		t.Fatalf("warnings only: exit %d\n%s%s", code, out, errOut)
@@ -101,6 +101,7 @@ func TestValidateCommand(t *testing.T) {
 // TestValidateMatchesServer: for every Flow JSON the project has, the server's upload response carries
 // exactly the array `waflows validate --json` prints.
 func TestValidateMatchesServer(t *testing.T) {
+	t.Parallel()
 	var files []string
 	for _, pattern := range []string{"../../flowjson/testdata/*/*.json", "../../../shared/corpus/*/*.json"} {
 		m, _ := filepath.Glob(pattern)

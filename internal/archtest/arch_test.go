@@ -38,6 +38,7 @@ var allowed = map[string][]string{
 	"internal/contracttest": {"server", "spec"},
 	"internal/flowgen":      {},
 	"internal/pgtest":       {},
+	"internal/testflow":     {},
 	"bench/bareecho":        {},
 	"bench/hostile":         {"*"},
 }
@@ -163,4 +164,29 @@ func TestClientStaysLight(t *testing.T) {
 		t.Errorf("a client-only program is %d bytes stripped, want under %d", st.Size(), limit)
 	}
 	t.Logf("client-only program: %d bytes stripped", st.Size())
+}
+
+// TestGoDirective: go.mod asks for Go 1.26 with any patch release (go 1.26.0), the toolchain apart, so
+// that users on any 1.26.x can depend on the module.
+func TestGoDirective(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var goLine, toolchain string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok {
+			goLine = v
+		}
+		if v, ok := strings.CutPrefix(line, "toolchain "); ok {
+			toolchain = v
+		}
+	}
+	if goLine != "1.26" && goLine != "1.26.0" {
+		t.Errorf("go.mod says go %s; want 1.26.0, so any 1.26.x can build it", goLine)
+	}
+	if !strings.HasPrefix(toolchain, "go1.26.") {
+		t.Errorf("go.mod's toolchain line is %q; want the pinned go1.26.x apart from the go line", toolchain)
+	}
 }
