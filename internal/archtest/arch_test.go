@@ -39,6 +39,7 @@ var allowed = map[string][]string{
 	"internal/flowgen":      {},
 	"internal/pgtest":       {},
 	"internal/testflow":     {},
+	"internal/readme":       {},
 	"bench/bareecho":        {},
 	"bench/hostile":         {"*"},
 }
