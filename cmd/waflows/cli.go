@@ -322,7 +322,7 @@ func versionString() string {
 	if v == "" {
 		v = "(devel)"
 	}
-	var rev, when, modified string
+	var rev, when, modified, goos, goarch string
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
@@ -333,11 +333,6 @@ func versionString() string {
 			if s.Value == "true" {
 				modified = ", modified"
 			}
-		}
-	}
-	var goos, goarch string
-	for _, s := range bi.Settings {
-		switch s.Key {
 		case "GOOS":
 			goos = s.Value
 		case "GOARCH":
