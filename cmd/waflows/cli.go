@@ -205,11 +205,17 @@ func (fs *flagSet) parseArgs(args []string, std stdio) ([]string, error) {
 			}
 			return nil, fs.fail("%v", err)
 		}
-		if fs.NArg() == 0 {
+		rest := fs.Args()
+		if len(rest) == 0 {
 			break
 		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+		// After "--" every argument is positional, even one that starts with "-".
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
 	names := strings.Fields(fs.cmd.args)
 	lo, hi := len(names), len(names)
@@ -229,7 +235,7 @@ func (fs *flagSet) parseArgs(args []string, std stdio) ([]string, error) {
 		if len(pos) > 0 {
 			got = fmt.Sprintf("%d: %s", len(pos), strings.Join(pos, " "))
 		}
-		return nil, fs.fail("%s takes %s; got %s", fs.cmd.name, want, got)
+		return nil, fs.fail("arguments: want %s, got %s", want, got)
 	}
 	return pos, nil
 }
@@ -294,7 +300,7 @@ func help(ctx context.Context, args []string, std stdio) error {
 	}
 	c := lookup(name)
 	if c == nil {
-		return fs.fail("no command %q", name)
+		return usageError{fmt.Errorf("no command %q", name), usage()}
 	}
 	// A command prints its usage for -h before doing anything else.
 	return c.run(ctx, []string{"-h"}, stdio{in: std.in, out: std.out, err: std.out})
@@ -383,11 +389,16 @@ func explain(err error, base string) error {
 		return fmt.Errorf("cannot connect to %s: connection refused; is `waflows serve` running at %s? "+
 			"(start it, or point --base-url or WAFLOWS_BASE_URL at the server)", base, u.Host)
 	case errors.As(err, &dnsErr):
-		return fmt.Errorf("cannot resolve %s, the host of the base URL %s: %w", dnsErr.Name, base, err)
+		return fmt.Errorf("cannot resolve the host of the base URL %s: %s", base, dnsErr.Err)
 	case errors.As(err, &apiErr):
-		if !isMeta(base) && !versionSegment.MatchString(u.Path) && (apiErr.Code == 2500 || apiErr.HTTPStatus == 404) {
-			return fmt.Errorf("%w\n  the base URL %s names no API version; waflows serve answers under /v21.0: try --base-url %s",
-				err, base, strings.TrimRight(base, "/")+"/v21.0")
+		unknownPath := apiErr.Code == 2500 || apiErr.HTTPStatus == 404
+		switch v := versionSegment.FindString(u.Path); {
+		case isMeta(base) || !unknownPath:
+		case v == "":
+			return fmt.Errorf("%w\n  the base URL %s names no API version; waflows serve answers under /v21.0 (try --base-url %s://%s/v21.0)",
+				err, base, u.Scheme, u.Host)
+		case strings.Trim(v, "/") != "v21.0":
+			return fmt.Errorf("%w\n  the base URL %s names API version %s; waflows serve answers under /v21.0 only", err, base, strings.Trim(v, "/"))
 		}
 		if apiErr.Code == 190 && !isMeta(base) {
 			return fmt.Errorf("%w\n  waflows serve prints its development token when it starts; with --config, the tokens are those of the access file", err)

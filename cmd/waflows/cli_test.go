@@ -33,14 +33,17 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "serve"}, "-max-large-bodies", 0, true},
 		{[]string{"push", "-h"}, "Usage: waflows push FILE [flags]", 0, false},
 		{[]string{"flows", "get", "--help"}, "Usage: waflows flows get FLOW_ID [flags]", 0, false},
-		{[]string{"help", "nope"}, `waflows help: no command "nope"`, 2, false},
+		{[]string{"help", "nope"}, "waflows help: no command \"nope\"\n\nwaflows runs", 2, false},
+		{[]string{"validate", "--", "-odd.json", "-other.json"}, "open -odd.json: no such file", 2, false},
+		{[]string{"serve", "--addr", "nonsense"}, "--addr must be HOST:PORT", 2, false},
+		{[]string{"flows", "download", "1", "--json"}, "flag provided but not defined: -json", 2, false},
 		{[]string{"nope"}, `waflows: unknown command "nope"`, 2, false},
-		{[]string{"push"}, "waflows push: push takes FILE; got none\n\nUsage: waflows push FILE [flags]", 2, false},
-		{[]string{"push", "a.json", "b.json"}, "push takes FILE; got 2: a.json b.json", 2, false},
+		{[]string{"push"}, "waflows push: arguments: want FILE, got none\n\nUsage: waflows push FILE [flags]", 2, false},
+		{[]string{"push", "a.json", "b.json"}, "waflows push: arguments: want FILE, got 2: a.json b.json", 2, false},
 		{[]string{"push", "--bogus", "a.json"}, "waflows push: flag provided but not defined: -bogus\n\nUsage: waflows push FILE", 2, false},
-		{[]string{"validate"}, "validate takes FILE...; got none\n\nUsage: waflows validate FILE... [flags]", 2, false},
+		{[]string{"validate"}, "waflows validate: arguments: want FILE..., got none\n\nUsage: waflows validate FILE... [flags]", 2, false},
 		{[]string{"flows", "upload", "1"}, "Usage: waflows flows upload FLOW_ID FILE [flags]", 2, false},
-		{[]string{"serve", "extra"}, "serve takes no arguments; got 1: extra\n\nUsage: waflows serve [flags]", 2, false},
+		{[]string{"serve", "extra"}, "waflows serve: arguments: want no arguments, got 1: extra\n\nUsage: waflows serve [flags]", 2, false},
 		{[]string{"version", "x"}, "Usage: waflows version [flags]", 2, false},
 	} {
 		code, out, errOut := cli(tc.args...)
@@ -146,6 +149,30 @@ func TestLikelyCauses(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "names no API version") || !strings.Contains(errOut, "try --base-url "+base) {
 		t.Errorf("base URL without a version: %d %s", code, errOut)
 	}
+
+	code, _, errOut = cli("flows", "list", "--waba", waba, "--token", token, "--base-url", unversioned+"/api")
+	if code != 1 || !strings.Contains(errOut, "try --base-url "+base+")") {
+		t.Errorf("base URL with another path and no version: %d %s", code, errOut)
+	}
+	code, _, errOut = cli("flows", "list", "--waba", waba, "--token", token, "--base-url", unversioned+"/v20.0")
+	if code != 1 || !strings.Contains(errOut, "names API version v20.0; waflows serve answers under /v21.0 only") {
+		t.Errorf("base URL with another version: %d %s", code, errOut)
+	}
+	code, _, errOut = cli("flows", "list", "--waba", waba, "--token", token, "--base-url", "http://nohost.invalid/v21.0")
+	if code != 1 || strings.Count(errOut, "nohost.invalid") != 1 || !strings.Contains(errOut, "cannot resolve the host of the base URL http://nohost.invalid/v21.0") {
+		t.Errorf("unresolvable host: %d %s", code, errOut)
+	}
+	// A bad base URL says where it came from.
+	t.Setenv("WAFLOWS_BASE_URL", "notaurl")
+	code, _, errOut = cli("flows", "get", "1", "--token", token)
+	if code != 2 || !strings.Contains(errOut, `the base URL "notaurl" (from WAFLOWS_BASE_URL) is not an absolute http(s) URL`) || strings.Contains(errOut, "client:") {
+		t.Errorf("a bad WAFLOWS_BASE_URL: %d %s", code, errOut)
+	}
+	code, _, errOut = cli("flows", "get", "1", "--token", token, "--base-url", "ftp://x")
+	if code != 2 || !strings.Contains(errOut, `(from --base-url)`) {
+		t.Errorf("a bad --base-url: %d %s", code, errOut)
+	}
+	t.Setenv("WAFLOWS_BASE_URL", "")
 
 	code, _, errOut = cli("flows", "list", "--waba", waba, "--token", "not-a-token", "--base-url", base)
 	if code != 1 || !strings.Contains(errOut, "code 190") || !strings.Contains(errOut, "waflows serve prints its development token") {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -15,18 +16,22 @@ import (
 // commonFlags are the flags every command that calls the API takes.
 type commonFlags struct {
 	baseURL, token, waba string
+	baseSource           string // where baseURL came from: --base-url or WAFLOWS_BASE_URL
 	json                 bool
 	fs                   *flagSet
 	stderr               io.Writer
 }
 
-func (c *commonFlags) register(fs *flagSet, withWABA bool, std stdio) {
+// register adds the flags; jsonUsage says what --json prints, and an empty one leaves --json out.
+func (c *commonFlags) register(fs *flagSet, withWABA bool, jsonUsage string, std stdio) {
 	c.fs, c.stderr = fs, std.err
 	// Defaults from the environment are applied after parsing, not given to the flag package, so that a
 	// usage message never prints the token.
 	fs.StringVar(&c.baseURL, "base-url", "", "API base URL, e.g. http://127.0.0.1:8080/v21.0 for waflows serve (default $WAFLOWS_BASE_URL, else "+client.DefaultBaseURL+")")
 	fs.StringVar(&c.token, "token", "", "access token (default $WAFLOWS_TOKEN)")
-	fs.BoolVar(&c.json, "json", false, "print JSON (Graph's shapes) instead of text")
+	if jsonUsage != "" {
+		fs.BoolVar(&c.json, "json", false, jsonUsage)
+	}
 	if withWABA {
 		fs.StringVar(&c.waba, "waba", "", "WhatsApp Business Account id (default $WAFLOWS_WABA)")
 	}
@@ -34,6 +39,12 @@ func (c *commonFlags) register(fs *flagSet, withWABA bool, std stdio) {
 
 // fromEnv fills in what the command line left out from the environment.
 func (c *commonFlags) fromEnv() {
+	if c.baseSource == "" {
+		c.baseSource = "--base-url"
+		if c.baseURL == "" {
+			c.baseSource = "WAFLOWS_BASE_URL"
+		}
+	}
 	c.baseURL = first(c.baseURL, os.Getenv("WAFLOWS_BASE_URL"), client.DefaultBaseURL)
 	c.token = first(c.token, os.Getenv("WAFLOWS_TOKEN"))
 	c.waba = first(c.waba, os.Getenv("WAFLOWS_WABA"))
@@ -56,9 +67,12 @@ func (c *commonFlags) client() (*client.Client, error) {
 	if c.token == "" {
 		return nil, c.fs.fail("no access token: pass --token or set WAFLOWS_TOKEN")
 	}
+	if u, err := url.Parse(c.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, c.fs.fail("the base URL %q (from %s) is not an absolute http(s) URL, such as http://127.0.0.1:8080/v21.0", c.baseURL, c.baseSource)
+	}
 	cl, err := client.New(client.WithBaseURL(c.baseURL), client.WithToken(c.token), client.WithUserAgent("waflows-cli"))
 	if err != nil {
-		return nil, c.fs.fail("--base-url: %v", err)
+		return nil, c.fs.fail("%v", err)
 	}
 	if isMeta(cl.BaseURL()) {
 		fmt.Fprintf(c.stderr, "waflows: calling Meta's Graph API at %s (--base-url or WAFLOWS_BASE_URL selects waflows serve)\n", cl.BaseURL())
@@ -161,7 +175,7 @@ type listCursors struct {
 func flowsList(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows list")
-	cf.register(fs, true, std)
+	cf.register(fs, true, `print {"data":[…],"paging":{…}} as Graph does`, std)
 	limit := fs.Int("limit", 0, "page size (Graph's default is 25, at most 100)")
 	after := fs.String("after", "", "cursor of the page to start after")
 	before := fs.String("before", "", "cursor of the page to end before")
@@ -220,7 +234,7 @@ func flowsList(ctx context.Context, args []string, std stdio) error {
 func flowsGet(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows get")
-	cf.register(fs, false, std)
+	cf.register(fs, false, "print the flow as Graph does", std)
 	var fields listFlag
 	fs.Var(&fields, "fields", "fields to return (repeatable or comma-separated)")
 	c, pos, err := prepare(fs, &cf, args, std)
@@ -281,7 +295,7 @@ func deref(p *int) int {
 func flowsCreate(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows create")
-	cf.register(fs, true, std)
+	cf.register(fs, true, `print {"id":…}`, std)
 	name := fs.String("name", "", "flow name (unique in the account)")
 	endpoint := fs.String("endpoint-uri", "", "https endpoint for data exchange")
 	clone := fs.String("clone", "", "id of a flow whose JSON to copy")
@@ -321,7 +335,7 @@ func flowsCreate(ctx context.Context, args []string, std stdio) error {
 func flowsUpdate(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows update")
-	cf.register(fs, false, std)
+	cf.register(fs, false, `print {"success":true}`, std)
 	var req client.UpdateFlowRequest
 	var cats listFlag
 	fs.Func("name", "new name", func(v string) error { req.Name = &v; return nil })
@@ -382,7 +396,7 @@ func flowsDeprecate(ctx context.Context, args []string, std stdio) error {
 func simpleCall(ctx context.Context, name string, args []string, std stdio, call func(*client.Client, string) error) error {
 	var cf commonFlags
 	fs := newFlagSet("flows " + name)
-	cf.register(fs, false, std)
+	cf.register(fs, false, `print {"success":true}`, std)
 	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {
 		return err
@@ -397,7 +411,7 @@ func simpleCall(ctx context.Context, name string, args []string, std stdio, call
 func flowsUpload(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows upload")
-	cf.register(fs, false, std)
+	cf.register(fs, false, `print {"success":true,"validation_errors":[…]} as Graph does`, std)
 	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return err
@@ -434,7 +448,7 @@ func flowsUpload(ctx context.Context, args []string, std stdio) error {
 func flowsAssets(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows assets")
-	cf.register(fs, false, std)
+	cf.register(fs, false, `print {"data":[…]} as Graph does`, std)
 	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {
 		return err
@@ -457,7 +471,7 @@ func flowsAssets(ctx context.Context, args []string, std stdio) error {
 func flowsDownload(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("flows download")
-	cf.register(fs, false, std)
+	cf.register(fs, false, "", std)
 	out := fs.String("o", "", "write to this file instead of standard output")
 	c, pos, err := prepare(fs, &cf, args, std)
 	if err != nil {

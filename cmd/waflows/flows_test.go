@@ -255,17 +255,18 @@ func pushFlow(heading string) string {
 }
 
 // TestPushNewVersions: a changed file for a published flow is deployed as Meta recommends — clone into
-// "NAME v2", upload, publish, deprecate the old — with --new-version, and refused without it; every later
-// push goes to the newest version; a deploy that stopped before deprecating is finished by the next push.
+// "NAME (v2)", upload, publish, deprecate the old — with --new-version, and refused without it; every later
+// push goes to the newest version; a deploy that stopped half-way is finished by the next push.
 func TestPushNewVersions(t *testing.T) {
 	t.Parallel()
 	base, waba, token := startServe(t)
 	conn := []string{"--base-url", base, "--token", token, "--waba", waba}
+	other := []string{"--base-url", base, "--token", token}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "flow.json")
 	write := func(content string) { os.WriteFile(file, []byte(content), 0o644) }
-	push := func(extra ...string) (int, pushReport, string) {
-		code, out, errOut := cli(append(append([]string{"push", file, "--name", "Booking", "--json"}, extra...), conn...)...)
+	pushAs := func(name string, extra ...string) (int, pushReport, string) {
+		code, out, errOut := cli(append(append([]string{"push", file, "--name", name, "--json"}, extra...), conn...)...)
 		var r pushReport
 		if code == 0 {
 			if err := json.Unmarshal([]byte(out), &r); err != nil {
@@ -274,14 +275,29 @@ func TestPushNewVersions(t *testing.T) {
 		}
 		return code, r, errOut
 	}
+	push := func(extra ...string) (int, pushReport, string) { return pushAs("Booking", extra...) }
 	flow := func(id string) map[string]any {
-		code, out, errOut := cli("flows", "get", id, "--fields", "name,status,categories,endpoint_uri", "--json", "--base-url", base, "--token", token)
+		code, out, errOut := cli(append([]string{"flows", "get", id, "--fields", "name,status,categories,endpoint_uri", "--json"}, other...)...)
 		var f map[string]any
 		if code != 0 || json.Unmarshal([]byte(out), &f) != nil {
 			t.Fatalf("get %s: %d %s", id, code, errOut)
 		}
 		return f
 	}
+	create := func(name string, extra ...string) string {
+		return strings.TrimSpace(must(cli(append(append([]string{"flows", "create", "--waba", waba, "--name", name, "--category", "OTHER"}, extra...), other...)...)))
+	}
+	uploadAndPublish := func(ids ...string) {
+		for _, id := range ids {
+			must(cli(append([]string{"flows", "upload", id, file}, other...)...))
+			must(cli(append([]string{"flows", "publish", id}, other...)...))
+		}
+	}
+
+	// A flow a person named "Booking v2" is not a version of Booking.
+	write(pushFlow("Unrelated"))
+	unrelated := create("Booking v2")
+	uploadAndPublish(unrelated)
 
 	write(pushFlow("One"))
 	code, v1, errOut := push("--category", "APPOINTMENT_BOOKING", "--endpoint-uri", "https://example.com/booking", "--publish")
@@ -292,11 +308,11 @@ func TestPushNewVersions(t *testing.T) {
 	// A changed file for the published flow: refused without --new-version, naming the way out.
 	write(pushFlow("Two"))
 	code, _, errOut = push()
-	if code != 1 || !strings.Contains(errOut, `is PUBLISHED and `+file+` differs from its Flow JSON`) || !strings.Contains(errOut, `--new-version to deploy `+file+` as "Booking v2"`) {
+	if code != 1 || !strings.Contains(errOut, `is PUBLISHED, and `+file+` differs from its Flow JSON`) || !strings.Contains(errOut, `--new-version to deploy `+file+` as "Booking (v2)"`) {
 		t.Fatalf("changed file without --new-version: %d %s", code, errOut)
 	}
 	code, v2, errOut := push("--new-version")
-	if code != 0 || v2.Name != "Booking v2" || !v2.Created || !v2.Uploaded || !v2.Published || len(v2.Deprecated) != 1 || v2.Deprecated[0] != v1.ID {
+	if code != 0 || v2.Name != "Booking (v2)" || !v2.Created || !v2.Uploaded || !v2.Published || len(v2.Deprecated) != 1 || v2.Deprecated[0] != v1.ID {
 		t.Fatalf("--new-version: %d %+v %s", code, v2, errOut)
 	}
 	if !strings.Contains(errOut, "a clone of "+v1.ID) {
@@ -305,11 +321,14 @@ func TestPushNewVersions(t *testing.T) {
 	if f := flow(v1.ID); f["status"] != "DEPRECATED" {
 		t.Errorf("the old version is %v", f["status"])
 	}
+	if f := flow(unrelated); f["status"] != "PUBLISHED" {
+		t.Errorf("push touched the unrelated flow named \"Booking v2\": %v", f)
+	}
 	// The new version is published with the new JSON and keeps the old one's categories and endpoint.
 	if f := flow(v2.ID); f["status"] != "PUBLISHED" || f["endpoint_uri"] != "https://example.com/booking" || fmt.Sprint(f["categories"]) != "[APPOINTMENT_BOOKING]" {
 		t.Errorf("the new version: %v", f)
 	}
-	if _, out, _ := cli("flows", "download", v2.ID, "--base-url", base, "--token", token); out != pushFlow("Two") {
+	if _, out, _ := cli(append([]string{"flows", "download", v2.ID}, other...)...); out != pushFlow("Two") {
 		t.Errorf("the new version holds %q", out)
 	}
 
@@ -320,58 +339,123 @@ func TestPushNewVersions(t *testing.T) {
 			t.Fatalf("re-push %v: %d %+v %s", extra, code, r, errOut)
 		}
 	}
-	// And the next change makes v3.
+	// Other categories for a published flow are a change too; with --new-version the next version has them.
+	code, _, errOut = push("--category", "SURVEY")
+	if code != 1 || !strings.Contains(errOut, "--category differs from its categories") {
+		t.Fatalf("new categories without --new-version: %d %s", code, errOut)
+	}
 	write(pushFlow("Three"))
-	code, v3, errOut := push("--new-version")
-	if code != 0 || v3.Name != "Booking v3" || len(v3.Deprecated) != 1 || v3.Deprecated[0] != v2.ID {
+	code, v3, errOut := push("--new-version", "--category", "SURVEY")
+	if code != 0 || v3.Name != "Booking (v3)" || len(v3.Deprecated) != 1 || v3.Deprecated[0] != v2.ID {
 		t.Fatalf("third version: %d %+v %s", code, v3, errOut)
+	}
+	if f := flow(v3.ID); fmt.Sprint(f["categories"]) != "[SURVEY]" || f["endpoint_uri"] != "https://example.com/booking" {
+		t.Errorf("the third version: %v", f)
+	}
+	// --name must be the flow's own name, not a version's.
+	if code, _, errOut := pushAs("Booking (v3)"); code != 2 || !strings.Contains(errOut, "is the name of a version") {
+		t.Fatalf("--name of a version: %d %s", code, errOut)
 	}
 
 	// A deploy that stopped after publishing the new version, before deprecating the old: two published
 	// versions. The next push of the same file finishes it.
-	other := []string{"--base-url", base, "--token", token}
-	create := func(name string) string {
-		return strings.TrimSpace(must(cli(append([]string{"flows", "create", "--waba", waba, "--name", name, "--category", "OTHER"}, other...)...)))
+	old, half := create("Menu"), create("Menu (v2)")
+	uploadAndPublish(old, half)
+	code, r, errOut := pushAs("Menu", "--new-version")
+	if code != 0 || !r.UpToDate || r.ID != half || len(r.Deprecated) != 1 || r.Deprecated[0] != old {
+		t.Fatalf("finishing a half-done deploy: %d %+v %s", code, r, errOut)
 	}
-	old, half := create("Menu"), create("Menu v2")
-	for _, id := range []string{old, half} {
-		must(cli(append([]string{"flows", "upload", id, file}, other...)...))
-		must(cli(append([]string{"flows", "publish", id}, other...)...))
+	// A deploy that stopped after the clone was made: a draft after a published version, without the
+	// endpoint (a clone does not copy it). --new-version uploads, sets the endpoint of the version before,
+	// publishes, and deprecates the old.
+	must(cli(append([]string{"flows", "deprecate", half}, other...)...))
+	withEndpoint := create("Menu (v3)", "--clone", half)
+	write(testflow.Endpoint)
+	must(cli(append([]string{"flows", "upload", withEndpoint, file}, other...)...))
+	must(cli(append([]string{"flows", "update", withEndpoint, "--endpoint-uri", "https://example.com/menu"}, other...)...))
+	must(cli(append([]string{"flows", "publish", withEndpoint}, other...)...))
+	cloned := create("Menu (v4)", "--clone", withEndpoint)
+	write(strings.Replace(testflow.Endpoint, `"Send"`, `"Send it"`, 1))
+	code, r, errOut = pushAs("Menu")
+	if code != 0 || r.ID != cloned || r.Published || !r.Uploaded {
+		t.Fatalf("a plain push onto the draft version: %d %+v %s", code, r, errOut)
 	}
-	code, out, errOut := cli(append([]string{"push", file, "--name", "Menu", "--new-version", "--json"}, conn...)...)
-	var r pushReport
-	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || !r.UpToDate || r.ID != half || len(r.Deprecated) != 1 || r.Deprecated[0] != old {
-		t.Fatalf("finishing a half-done deploy: %d %s %s", code, out, errOut)
+	code, r, errOut = pushAs("Menu", "--new-version")
+	if code != 0 || r.ID != cloned || r.Created || r.Uploaded || !r.Published || len(r.Deprecated) != 1 || r.Deprecated[0] != withEndpoint {
+		t.Fatalf("finishing a cloned draft: %d %+v %s", code, r, errOut)
 	}
-	// A draft after a published version is a new version under way: --new-version publishes it and
-	// deprecates the old.
-	draft := create("Menu v3")
-	write(pushFlow("Menu three"))
-	code, out, errOut = cli(append([]string{"push", file, "--name", "Menu", "--new-version", "--json"}, conn...)...)
-	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.ID != draft || r.Created || !r.Uploaded || !r.Published || len(r.Deprecated) != 1 || r.Deprecated[0] != half {
-		t.Fatalf("finishing a draft version: %d %s %s", code, out, errOut)
+	if f := flow(cloned); f["endpoint_uri"] != "https://example.com/menu" || f["status"] != "PUBLISHED" {
+		t.Errorf("the finished version: %v", f)
 	}
+
+	// A draft after a deprecated version is finished the same way, never "up to date".
+	must(cli(append([]string{"flows", "deprecate", cloned}, other...)...))
+	draft := create("Menu (v5)", "--clone", cloned)
+	code, r, errOut = pushAs("Menu", "--new-version")
+	if code != 0 || r.ID != draft || r.UpToDate || !r.Published || r.Uploaded {
+		t.Fatalf("finishing a draft after a deprecated version: %d %+v %s", code, r, errOut)
+	}
+
 	// A deprecated newest version needs --new-version even for the same bytes.
 	must(cli(append([]string{"flows", "deprecate", draft}, other...)...))
-	if code, _, errOut := cli(append([]string{"push", file, "--name", "Menu"}, conn...)...); code != 1 || !strings.Contains(errOut, "is DEPRECATED and it can no longer be used") {
+	if code, _, errOut := cli(append([]string{"push", file, "--name", "Menu"}, conn...)...); code != 1 || !strings.Contains(errOut, "is DEPRECATED, and can no longer be used") {
 		t.Fatalf("push onto a deprecated flow: %d %s", code, errOut)
 	}
-	code, out, errOut = cli(append([]string{"push", file, "--name", "Menu", "--new-version", "--json"}, conn...)...)
-	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Name != "Menu v4" || !r.Published || len(r.Deprecated) != 0 {
-		t.Fatalf("new version after a deprecated one: %d %s %s", code, out, errOut)
+	code, r, errOut = pushAs("Menu", "--new-version")
+	if code != 0 || r.Name != "Menu (v6)" || !r.Published || len(r.Deprecated) != 0 {
+		t.Fatalf("new version after a deprecated one: %d %+v %s", code, r, errOut)
+	}
+	if f := flow(r.ID); f["endpoint_uri"] != "https://example.com/menu" {
+		t.Errorf("the new version after a deprecated one lost the endpoint: %v", f)
+	}
+}
+
+// TestPushDraftCategories: --category on an existing draft changes its categories; --publish on a draft
+// that follows a published version says the old one stays published.
+func TestPushDraftCategories(t *testing.T) {
+	t.Parallel()
+	base, waba, token := startServe(t)
+	conn := []string{"--base-url", base, "--token", token, "--waba", waba}
+	file := writeFile(t, "flow.json", testflow.Valid)
+	must(cli(append([]string{"push", file, "--name", "Cats", "--category", "OTHER"}, conn...)...))
+	code, out, errOut := cli(append([]string{"push", file, "--name", "Cats", "--category", "SURVEY,SIGN_UP", "--json"}, conn...)...)
+	if code != 0 || strings.Contains(out, `"up_to_date": true`) || !strings.Contains(errOut, "categories set to SURVEY,SIGN_UP") {
+		t.Fatalf("new categories on a draft: %d %s %s", code, out, errOut)
+	}
+	var r pushReport
+	json.Unmarshal([]byte(out), &r)
+	_, got, _ := cli("flows", "get", r.ID, "--fields", "categories", "--base-url", base, "--token", token)
+	if !strings.Contains(got, "SURVEY,SIGN_UP") {
+		t.Fatalf("the draft's categories: %s", got)
+	}
+	// The same categories in another order change nothing.
+	if code, _, errOut := cli(append([]string{"push", file, "--name", "Cats", "--category", "SIGN_UP", "--category", "SURVEY"}, conn...)...); code != 0 || !strings.Contains(errOut, "up to date") {
+		t.Fatalf("the same categories: %d %s", code, errOut)
+	}
+
+	must(cli(append([]string{"flows", "publish", r.ID}, conn[:4]...)...))
+	next := strings.TrimSpace(must(cli(append([]string{"flows", "create", "--name", "Cats (v2)", "--category", "OTHER", "--clone", r.ID}, conn...)...)))
+	code, _, errOut = cli(append([]string{"push", file, "--name", "Cats", "--publish"}, conn...)...)
+	if code != 0 || !strings.Contains(errOut, "published "+next) || !strings.Contains(errOut, r.ID+" (Cats) stays PUBLISHED: --new-version deprecates") {
+		t.Fatalf("--publish on a new version without --new-version: %d %s", code, errOut)
 	}
 }
 
 // TestVersionNames: which names are versions of a flow.
 func TestVersionNames(t *testing.T) {
 	t.Parallel()
-	for candidate, want := range map[string]int{"Booking": 1, "Booking v2": 2, "Booking v10": 10, "Booking v1": 0, "Booking v02": 0,
-		"Booking v": 0, "Booking v2 v3": 0, "Booking2": 0, "booking": 0, "Booking vX": 0, "Booking v-3": 0} {
+	for candidate, want := range map[string]int{"Booking": 1, "Booking (v2)": 2, "Booking (v10)": 10, "Booking (v1)": 0, "Booking (v02)": 0,
+		"Booking (v)": 0, "Booking (v2) (v3)": 0, "Booking v2": 0, "Booking(v2)": 0, "booking (v2)": 0, "Booking (vX)": 0, "Booking (v-3)": 0, "Booking (v2": 0} {
 		if got := versionNumber("Booking", candidate); got != want {
 			t.Errorf("versionNumber(Booking, %q) = %d, want %d", candidate, got, want)
 		}
 	}
-	if versionName("Booking", 1) != "Booking" || versionName("Booking", 3) != "Booking v3" {
+	if versionName("Booking", 1) != "Booking" || versionName("Booking", 3) != "Booking (v3)" {
 		t.Error("versionName")
+	}
+	for name, want := range map[string]bool{"Booking (v2)": true, "A (v10)": true, "Booking": false, "Booking v2": false, "(v2)": false, "Booking (v1)": false} {
+		if got := isVersionName(name); got != want {
+			t.Errorf("isVersionName(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

@@ -23,21 +23,22 @@ on every run.
 
 Published flows cannot change. With --new-version, a FILE that differs from a published (or deprecated)
 flow's JSON is deployed the way Meta recommends: the flow is cloned into a new draft, FILE is uploaded to it,
-the draft is published, and the old version deprecated. Versions are named NAME, "NAME v2", "NAME v3", …;
-push always works on the newest, so --name stays the same for every deploy, and a deploy that stopped
-half-way (say, deprecating failed) is finished by the next push.`
+the draft is published, and the old version deprecated. Versions are named NAME, "NAME (v2)", "NAME (v3)",
+…; push always works on the newest, so --name stays the same for every deploy, and a deploy that stopped
+half-way (say, deprecating failed) is finished by the next push with --new-version. Do not give other flows
+such names by hand: push takes them for versions of NAME.`
 
 // push implements `waflows push FILE --waba ID --name NAME [--category C…] [--publish] [--new-version]`.
 func push(ctx context.Context, args []string, std stdio) error {
 	var cf commonFlags
 	fs := newFlagSet("push")
-	cf.register(fs, true, std)
+	cf.register(fs, true, `print what push did: {"id","name","up_to_date","created","uploaded","published","deprecated"}`, std)
 	name := fs.String("name", "", "flow name: the newest version of the flow with this name is updated, or a new flow created")
 	publish := fs.Bool("publish", false, "publish the flow after uploading")
-	newVersion := fs.Bool("new-version", false, `when the flow is published and FILE differs, deploy FILE as the next version ("NAME v2", …): clone, upload, publish, deprecate the old`)
+	newVersion := fs.Bool("new-version", false, `when the flow is published and FILE differs, deploy FILE as the next version ("NAME (v2)", …): clone, upload, publish, deprecate the old`)
 	endpoint := fs.String("endpoint-uri", "", "https endpoint for data exchange (set on the flow before publishing)")
 	var cats listFlag
-	fs.Var(&cats, "category", "category of a new flow (repeatable or comma-separated); a new version keeps its predecessor's unless given")
+	fs.Var(&cats, "category", "categories of the flow (repeatable or comma-separated); required for a new flow; a new version keeps its predecessor's unless given")
 	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return err
@@ -114,7 +115,7 @@ type pusher struct {
 	headCategories      []client.Category
 }
 
-// flowVersion is one version of the pushed flow: NAME is 1, "NAME v2" is 2.
+// flowVersion is one version of the pushed flow: NAME is 1, "NAME (v2)" is 2.
 type flowVersion struct {
 	n      int
 	id     string
@@ -127,7 +128,7 @@ func versionName(name string, n int) string {
 	if n == 1 {
 		return name
 	}
-	return name + " v" + strconv.Itoa(n)
+	return name + " (v" + strconv.Itoa(n) + ")"
 }
 
 // versionNumber is the version of name that candidate names, or 0 when it names none.
@@ -135,15 +136,34 @@ func versionNumber(name, candidate string) int {
 	if candidate == name {
 		return 1
 	}
-	rest, ok := strings.CutPrefix(candidate, name+" v")
+	rest, ok := strings.CutPrefix(candidate, name)
 	if !ok {
 		return 0
 	}
-	n, err := strconv.Atoi(rest)
-	if err != nil || n < 2 || strconv.Itoa(n) != rest {
+	return versionSuffix(rest)
+}
+
+// versionSuffix is N for " (vN)" with N ≥ 2 written without leading zeros, else 0.
+func versionSuffix(s string) int {
+	digits, ok := strings.CutPrefix(s, " (v")
+	if !ok {
+		return 0
+	}
+	digits, ok = strings.CutSuffix(digits, ")")
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 2 || strconv.Itoa(n) != digits {
 		return 0
 	}
 	return n
+}
+
+// isVersionName reports whether name is itself "SOMETHING (vN)", the name of a version of another flow.
+func isVersionName(name string) bool {
+	i := strings.LastIndex(name, " (v")
+	return i > 0 && versionSuffix(name[i:]) > 0
 }
 
 // live reports whether a flow in status s is published (throttled and blocked flows are published ones
@@ -152,9 +172,30 @@ func live(s client.FlowStatus) bool {
 	return s == client.StatusPublished || s == client.StatusThrottled || s == client.StatusBlocked
 }
 
+// sameCategories reports whether a and b hold the same categories, in any order.
+func sameCategories(a, b []client.Category) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, c := range a {
+		if !slices.Contains(b, c) {
+			return false
+		}
+	}
+	for _, c := range b {
+		if !slices.Contains(a, c) {
+			return false
+		}
+	}
+	return true
+}
+
 func (p *pusher) say(format string, a ...any) { fmt.Fprintf(p.std.err, format+"\n", a...) }
 
 func (p *pusher) run(ctx context.Context) error {
+	if isVersionName(p.name) {
+		return usageError{fmt.Errorf("--name %q is the name of a version: give the flow's own name (push names its versions NAME (v2), NAME (v3), …)", p.name), ""}
+	}
 	if err := p.findVersions(ctx); err != nil {
 		return err
 	}
@@ -165,15 +206,28 @@ func (p *pusher) run(ctx context.Context) error {
 		return p.createAndDeploy(ctx, 1, "", categoryList(p.categories), p.publish)
 	}
 	head := p.versions[len(p.versions)-1]
+	earlier := p.versions[:len(p.versions)-1]
 	p.report.ID, p.report.Name = head.id, head.name
 	if err := p.readHead(ctx, head); err != nil {
 		return err
 	}
 	same := bytes.Equal(p.headJSON, p.data)
 	endpointChanges := p.endpoint != "" && p.endpoint != p.headEndpoint
+	categoriesChange := len(p.categories) > 0 && !sameCategories(categoryList(p.categories), p.headCategories)
 
 	if head.status == client.StatusDraft {
 		p.say("using draft %s (%s)", head.id, head.name)
+		// A draft after earlier versions is a new version under way (a deploy that stopped half-way):
+		// --new-version finishes it, with the endpoint of the version before when it has none yet (a
+		// clone does not copy it).
+		finishing := p.newVersion && len(earlier) > 0
+		if finishing && p.endpoint == "" && p.headEndpoint == "" {
+			endpoint, err := p.endpointOf(ctx, earlier[len(earlier)-1].id)
+			if err != nil {
+				return err
+			}
+			p.endpoint, endpointChanges = endpoint, endpoint != ""
+		}
 		if !same {
 			if err := p.upload(ctx, head.id); err != nil {
 				return err
@@ -184,23 +238,33 @@ func (p *pusher) run(ctx context.Context) error {
 				return err
 			}
 		}
-		// A draft that follows a published version is a new version under way: --new-version finishes it.
-		replaces := p.newVersion && slices.ContainsFunc(p.versions[:len(p.versions)-1], func(v flowVersion) bool { return live(v.status) })
-		if p.publish || replaces {
+		if categoriesChange {
+			if err := p.setCategories(ctx, head.id); err != nil {
+				return err
+			}
+		}
+		if p.publish || finishing {
 			if err := p.publishFlow(ctx, head.id); err != nil {
 				return err
 			}
 		}
-		if replaces {
+		if finishing {
 			return p.deprecateOlder(ctx, head.n)
 		}
-		if same && !endpointChanges && !p.publish {
+		if p.publish {
+			for _, v := range earlier {
+				if live(v.status) {
+					p.say("%s (%s) stays %s: --new-version deprecates the versions a new one replaces", v.id, v.name, v.status)
+				}
+			}
+		}
+		if same && !endpointChanges && !categoriesChange && !p.publish {
 			p.upToDate()
 		}
 		return nil
 	}
 
-	if same && !endpointChanges && head.status != client.StatusDeprecated {
+	if same && !endpointChanges && !categoriesChange && head.status != client.StatusDeprecated {
 		p.upToDate()
 		if p.newVersion {
 			return p.deprecateOlder(ctx, head.n) // finishes a deploy that stopped before deprecating
@@ -209,25 +273,29 @@ func (p *pusher) run(ctx context.Context) error {
 	}
 	next := versionName(p.name, head.n+1)
 	if !p.newVersion {
-		what := p.display + " differs from its Flow JSON"
-		if same {
-			what = "--endpoint-uri differs from its endpoint"
-		}
+		var why []string
 		if head.status == client.StatusDeprecated {
-			what = "it can no longer be used"
+			why = append(why, "can no longer be used")
 		}
-		return fmt.Errorf("flow %q (%s) is %s and %s; published flows cannot change: pass --new-version to deploy %s as %q "+
-			"(clone, upload, publish, deprecate the old version)", head.name, head.id, head.status, what, p.display, next)
+		if !same {
+			why = append(why, p.display+" differs from its Flow JSON")
+		}
+		if endpointChanges {
+			why = append(why, "--endpoint-uri differs from its endpoint")
+		}
+		if categoriesChange {
+			why = append(why, "--category differs from its categories")
+		}
+		return fmt.Errorf("flow %q (%s) is %s, and %s; a published flow cannot change: pass --new-version to deploy %s as %q "+
+			"(clone, upload, publish, deprecate the old version)", head.name, head.id, head.status, strings.Join(why, ", and "), p.display, next)
 	}
 	cats := p.headCategories
 	if len(p.categories) > 0 {
 		cats = categoryList(p.categories)
 	}
-	endpoint := p.endpoint
-	if endpoint == "" {
-		endpoint = p.headEndpoint
+	if p.endpoint == "" {
+		p.endpoint = p.headEndpoint
 	}
-	p.endpoint = endpoint
 	if err := p.createAndDeploy(ctx, head.n+1, head.id, cats, true); err != nil {
 		return err
 	}
@@ -266,6 +334,25 @@ func (p *pusher) readHead(ctx context.Context, head flowVersion) error {
 	default:
 		p.headJSON = data
 	}
+	return nil
+}
+
+// endpointOf reads a flow's endpoint_uri.
+func (p *pusher) endpointOf(ctx context.Context, id string) (string, error) {
+	f, _, err := p.c.GetFlow(ctx, id, "id", "endpoint_uri")
+	if err != nil {
+		return "", err
+	}
+	return str(f.EndpointURI), nil
+}
+
+// setCategories gives a draft the categories of --category.
+func (p *pusher) setCategories(ctx context.Context, id string) error {
+	cats := categoryList(p.categories)
+	if _, err := p.c.UpdateFlow(ctx, id, client.UpdateFlowRequest{Categories: &cats}); err != nil {
+		return err
+	}
+	p.say("categories set to %s", strings.Join(p.categories, ","))
 	return nil
 }
 

@@ -42,6 +42,9 @@ func serve(ctx context.Context, args []string, std stdio) error {
 	if *maxLargeBodies < 1 {
 		return fs.fail("--max-large-bodies must be at least 1, got %d", *maxLargeBodies)
 	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return fs.fail("--addr must be HOST:PORT (such as 127.0.0.1:8080, or :8080 for every interface), got %q", *addr)
+	}
 	if *publicURL != "" {
 		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fs.fail("--public-url must be an absolute http(s) URL, got %q", *publicURL)

@@ -39,7 +39,13 @@ func validate(ctx context.Context, args []string, std stdio) error {
 			return err
 		}
 		if err := checkSize(display, data); err != nil {
-			return err
+			// Like a file with errors (exit status 1), and the other files are still checked; said on
+			// standard error, so that --json's lines stay one array per file read.
+			fmt.Fprintf(stderr, "%v\n", err)
+			failed++
+			withErrors++
+			errCount++
+			continue
 		}
 		res, err := flowjson.AnalyzeContext(ctx, data)
 		if err != nil {
@@ -128,10 +134,13 @@ func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, strin
 	return data, name, err
 }
 
+// errTooLarge is a file over Meta's 10 MB limit: Meta's verdict on it, so exit status 1.
+var errTooLarge = fmt.Errorf("over 10 MB (%d bytes), the most Meta accepts", flowjson.MaxSize)
+
 // checkSize refuses a file over Meta's 10 MB limit before anything reads it as JSON.
 func checkSize(display string, data []byte) error {
 	if len(data) > flowjson.MaxSize {
-		return ioError{fmt.Errorf("%s: more than %d bytes; Meta accepts at most %d bytes (10 MB)", display, flowjson.MaxSize, flowjson.MaxSize)}
+		return fmt.Errorf("%s: %w", display, errTooLarge)
 	}
 	return nil
 }

@@ -93,8 +93,13 @@ func TestValidateCommand(t *testing.T) {
 	}
 	big := filepath.Join(t.TempDir(), "big.json")
 	os.WriteFile(big, bytes.Repeat([]byte(" "), 10<<20+1), 0o644)
-	if code, _, errOut := runValidate("", big); code != 2 || !strings.Contains(errOut, "10 MB") {
-		t.Errorf("11 MB file: exit %d %q", code, errOut)
+	// Over 10 MB is Meta's verdict on the file: exit 1, said once, and the other files are still checked.
+	good = writeFile(t, "good2.json", testflow.Valid)
+	if code, out, errOut := runValidate("", big, good); code != 1 || strings.Count(errOut, "10 MB") != 1 || !strings.Contains(errOut, big+": over 10 MB (10485760 bytes), the most Meta accepts\n") || out != "" {
+		t.Errorf("11 MB file: exit %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := runValidate("", "--json", big, good); code != 1 || out != "[]\n" {
+		t.Errorf("11 MB file with --json: exit %d %q", code, out)
 	}
 }
 
