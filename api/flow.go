@@ -90,7 +90,22 @@ type Flow struct {
 	UpdatedAt time.Time
 	// Seq orders flows by creation: a later flow has a larger Seq. The store assigns it.
 	Seq int64
+	// Preview is the flow's web preview link, when one was asked for (GET ?fields=preview).
+	Preview Preview
 }
+
+// Preview is a flow's web preview link: the secret in its URL and when it stops working. The zero value
+// means no link has been made.
+type Preview struct {
+	Token     string
+	ExpiresAt time.Time
+}
+
+// PreviewLifetime is how long a preview link works: Meta's preview URL "lasts 30 days".
+const PreviewLifetime = 30 * 24 * time.Hour
+
+// Valid reports whether the link exists and has not expired at now.
+func (p Preview) Valid(now time.Time) bool { return p.Token != "" && now.Before(p.ExpiresAt) }
 
 // AssetInfo describes a stored flow JSON without its bytes.
 type AssetInfo struct {

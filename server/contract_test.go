@@ -49,6 +49,25 @@ func testContract(t *testing.T, bk backend) {
 		t.Fatalf("upload: %v %s", err, up.Body)
 	}
 
+	// The preview link, in the spec's preview schema; the page it names needs no token.
+	pf := "preview"
+	pv, err := c.GetFlowWithResponse(ctx, id, &gen.GetFlowParams{Fields: &pf})
+	if err != nil {
+		t.Fatalf("get preview: %v", err)
+	}
+	if pv.JSON200 == nil || pv.JSON200.Preview == nil || pv.JSON200.Preview.PreviewURL == nil || pv.JSON200.Preview.ExpiresAt == nil {
+		t.Fatalf("get preview: %v %s", err, pv.Body)
+	}
+	if page, err := http.Get(*pv.JSON200.Preview.PreviewURL); err != nil || page.StatusCode != http.StatusOK {
+		t.Fatalf("preview page: %v %v", err, page)
+	} else {
+		page.Body.Close()
+	}
+	pf = "preview.invalidate(true)"
+	if pv2, err := c.GetFlowWithResponse(ctx, id, &gen.GetFlowParams{Fields: &pf}); err != nil || pv2.JSON200 == nil || pv2.JSON200.Preview == nil || *pv2.JSON200.Preview.PreviewURL == *pv.JSON200.Preview.PreviewURL {
+		t.Fatalf("get preview.invalidate(true): %v %s", err, pv2.Body)
+	}
+
 	assets, err := c.GetFlowAssetsWithResponse(ctx, id)
 	if err != nil || assets.JSON200 == nil || len(*assets.JSON200.Data) != 1 {
 		t.Fatalf("assets: %v %s", err, assets.Body)

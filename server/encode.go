@@ -1,14 +1,16 @@
 package server
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/waflows/waflows/api"
 )
 
 // appendFlow writes the selected fields of f as a JSON object. waba is the flow's business account,
-// needed only when sel asks for it. Optional fields without a value are left out, as Graph does.
-func appendFlow(b []byte, f *api.Flow, sel *selection, waba api.BusinessAccount) []byte {
+// needed only when sel asks for it; publicURL is the base of the preview link. Optional fields without a
+// value are left out, as Graph does.
+func appendFlow(b []byte, f *api.Flow, sel *selection, waba api.BusinessAccount, publicURL string) []byte {
 	b = append(b, '{')
 	first := true
 	key := func(k string) {
@@ -66,9 +68,24 @@ func appendFlow(b []byte, f *api.Flow, sel *selection, waba api.BusinessAccount)
 				}
 			}
 			b = append(b, '}')
+		case fPreview:
+			if f.Preview.Token != "" {
+				key("preview")
+				b = append(b, `{"preview_url":`...)
+				b = appendString(b, previewURL(publicURL, f.ID, f.Preview.Token))
+				b = append(b, `,"expires_at":`...)
+				b = appendString(b, previewExpiry(f.Preview.ExpiresAt))
+				b = append(b, '}')
+			}
 		}
 	}
 	return append(b, '}')
+}
+
+// previewURL is a flow's preview link, shaped as Meta's
+// (https://business.facebook.com/wa/manage/flows/{flow-id}/preview/?token=…).
+func previewURL(publicURL, flowID, token string) string {
+	return publicURL + "/wa/manage/flows/" + url.PathEscape(flowID) + "/preview/?token=" + url.QueryEscape(token)
 }
 
 func optionalField(f *api.Flow, fl field) (string, string) {

@@ -48,6 +48,8 @@ const (
 type selection struct {
 	fields []field
 	waba   []wabaField
+	// invalidate is preview.invalidate(true): replace the flow's preview link.
+	invalidate bool
 }
 
 // flowNodeType is the node type Graph names in "nonexisting field" errors. Meta's name for a flow node is
@@ -61,7 +63,7 @@ var defaultSelection = selection{fields: []field{fID, fName, fStatus, fCategorie
 const maxFieldsLength = 4096
 
 // parseFields parses Graph's fields syntax: a comma list of names, each optionally followed by
-// {sub,fields}. Modifiers (name.modifier(arg)) are not supported on any field yet. id is always returned:
+// {sub,fields}. The one modifier is preview.invalidate(true|false). id is always returned:
 // when not asked for it comes last, as Graph does.
 func parseFields(s string) (selection, error) {
 	if strings.TrimSpace(s) == "" {
@@ -132,12 +134,18 @@ func (p *fieldParser) parseFlowFields() (selection, error) {
 		if !ok {
 			return selection{}, api.Errorf(api.EINVALID, "(#100) Tried accessing nonexisting field (%s) on node type (%s)", truncate(n, 100), flowNodeType)
 		}
-		if f == fPreview {
-			return selection{}, api.Errorf(api.EINVALID, "(#100) Field (preview) on node type (%s) is not supported by this server yet", flowNodeType)
-		}
 		if p.pos < len(p.s) && p.s[p.pos] == '.' {
 			p.pos++
-			return selection{}, api.Errorf(api.EINVALID, "(#100) Field (%s) on node type (%s) takes no modifier (%s)", n, flowNodeType, truncate(p.name(), 100))
+			mod := p.name()
+			if f != fPreview || mod != "invalidate" {
+				return selection{}, api.Errorf(api.EINVALID, "(#100) Field (%s) on node type (%s) takes no modifier (%s)", n, flowNodeType, truncate(mod, 100))
+			}
+			on, err := p.boolArgument(mod)
+			if err != nil {
+				return selection{}, err
+			}
+			sel.invalidate = sel.invalidate || on
+			p.skipSpace()
 		}
 		if p.pos < len(p.s) && p.s[p.pos] == '{' {
 			if f != fWABA {
@@ -171,6 +179,28 @@ func (p *fieldParser) parseFlowFields() (selection, error) {
 		sel.fields = append(sel.fields, fID)
 	}
 	return sel, nil
+}
+
+// boolArgument parses the (true) or (false) after a modifier's name.
+func (p *fieldParser) boolArgument(mod string) (bool, error) {
+	p.skipSpace()
+	if p.pos >= len(p.s) || p.s[p.pos] != '(' {
+		return false, api.Errorf(api.EINVALID, "(#100) Modifier %s takes an argument: %s(true) or %s(false)", mod, mod, mod)
+	}
+	p.pos++
+	arg := p.name()
+	p.skipSpace()
+	if p.pos >= len(p.s) || p.s[p.pos] != ')' {
+		return false, p.syntaxError()
+	}
+	p.pos++
+	switch arg {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, api.Errorf(api.EINVALID, "(#100) Modifier %s takes true or false, not (%s)", mod, truncate(arg, 100))
 }
 
 // parseWABAFields parses the inside of whatsapp_business_account{…}, up to and including the brace.

@@ -212,8 +212,10 @@ func testGetFlowFields(t *testing.T, bk backend) {
 	bad := map[string]string{
 		"colour":                           "Tried accessing nonexisting field (colour) on node type (WhatsAppFlow)",
 		"name,colour":                      "nonexisting field (colour)",
-		"preview":                          "preview",
-		"preview.invalidate(false)":        "preview",
+		"preview.invalidate":               "takes an argument",
+		"preview.invalidate(maybe)":        "takes true or false",
+		"preview.invalidate(true":          "Syntax error",
+		"preview.limit(2)":                 "takes no modifier",
 		"name.limit(2)":                    "takes no modifier",
 		"name{id}":                         "has no sub-fields",
 		"whatsapp_business_account{phone}": "nonexisting field (phone) on node type (WhatsAppBusinessAccount)",

@@ -62,6 +62,7 @@ type Server struct {
 	bodyWait  time.Duration
 	bodyIdle  time.Duration
 	cursors   *cursorSealer
+	preview   *previewer
 }
 
 var _ echoserver.ServerInterface = (*Server)(nil)
@@ -119,6 +120,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.signKey = []byte(key)
 	}
 	s.cursors = newCursorSealer(s.signKey)
+	s.preview = newPreviewer(s.now, s.log)
 	doc, err := spec.Load()
 	if err != nil {
 		return nil, fmt.Errorf("server: load embedded spec: %w", err)
@@ -141,6 +143,9 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET(assetPath, s.downloadAsset)
 	e.GET(refusedPath, s.refusedRequest)
+	e.GET(previewPath, s.previewPage)
+	e.POST(previewPath, s.previewPage)
+	e.GET(previewAssetPrefix+"*", s.previewAsset)
 	g := e.Group(APIPrefix, s.authenticate, s.limitLargeBodies)
 	echoserver.RegisterHandlersWithOptions(g, s, echoserver.RegisterHandlersOptions{OperationMiddlewares: s.validationMiddlewares()})
 	s.echo = e

@@ -11,19 +11,21 @@ import (
 )
 
 const flowColumns = `id, seq, waba_id, name, status, categories, validation_errors, json_version, data_api_version,
-	uses_endpoint, endpoint_uri, application_id, asset_sha256, asset_size, asset_uploaded_at, created_at, updated_at`
+	uses_endpoint, endpoint_uri, application_id, asset_sha256, asset_size, asset_uploaded_at, created_at, updated_at,
+	preview_token, preview_expires_at`
 
 // scanFlow reads one row selected with flowColumns (and any extra destinations after them).
 func scanFlow(row pgx.Row, extra ...any) (api.Flow, error) {
 	var (
-		f                            api.Flow
-		id                           int64
-		cats, verrs, status          string
-		assetSHA                     string
-		assetSize, assetAt, cAt, uAt int64
+		f                                 api.Flow
+		id                                int64
+		cats, verrs, status               string
+		assetSHA                          string
+		assetSize, assetAt, cAt, uAt, pAt int64
 	)
 	dest := append([]any{&id, &f.Seq, &f.WABAID, &f.Name, &status, &cats, &verrs, &f.JSONVersion, &f.DataAPIVersion,
-		&f.UsesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt}, extra...)
+		&f.UsesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt,
+		&f.Preview.Token, &pAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return api.Flow{}, err
 	}
@@ -36,6 +38,9 @@ func scanFlow(row pgx.Row, extra ...any) (api.Flow, error) {
 	}
 	f.Asset = rows.ParseAsset(assetSHA, assetSize, assetAt)
 	f.CreatedAt, f.UpdatedAt = rows.Time(cAt), rows.Time(uAt)
+	if f.Preview.Token != "" {
+		f.Preview.ExpiresAt = rows.Time(pAt)
+	}
 	return f, nil
 }
 
@@ -248,9 +253,10 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 		n, _ := rows.ParseID(f.ID)
 		_, err = tx.Exec(ctx, `UPDATE flows SET name = $1, status = $2, categories = $3, validation_errors = $4,
 			json_version = $5, data_api_version = $6, uses_endpoint = $7, endpoint_uri = $8, application_id = $9,
-			asset_sha256 = $10, asset_size = $11, asset_uploaded_at = $12, updated_at = $13 WHERE id = $14`,
+			asset_sha256 = $10, asset_size = $11, asset_uploaded_at = $12, updated_at = $13, preview_token = $14,
+			preview_expires_at = $15 WHERE id = $16`,
 			f.Name, string(f.Status), rows.Categories(f.Categories), verrs, f.JSONVersion, f.DataAPIVersion, f.UsesEndpoint,
-			f.EndpointURI, f.ApplicationID, sha, size, at, f.UpdatedAt.UnixNano(), n)
+			f.EndpointURI, f.ApplicationID, sha, size, at, f.UpdatedAt.UnixNano(), f.Preview.Token, rows.PreviewAt(f.Preview), n)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -60,8 +61,12 @@ func TestConcurrentMigrations(t *testing.T) {
 	defer pool.Close()
 	var n int
 	pool.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n)
-	if n != 1 {
-		t.Fatalf("%d migrations recorded, want 1", n)
+	files, err := filepath.Glob("migrations/*.sql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("migrations: %v %v", files, err)
+	}
+	if n != len(files) {
+		t.Fatalf("%d migrations recorded, want each of the %d once", n, len(files))
 	}
 }
 

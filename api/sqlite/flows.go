@@ -11,22 +11,24 @@ import (
 )
 
 const flowColumns = `id, seq, waba_id, name, status, categories, validation_errors, json_version, data_api_version,
-	uses_endpoint, endpoint_uri, application_id, asset_sha256, asset_size, asset_uploaded_at, created_at, updated_at`
+	uses_endpoint, endpoint_uri, application_id, asset_sha256, asset_size, asset_uploaded_at, created_at, updated_at,
+	preview_token, preview_expires_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 // scanFlow reads one row selected with flowColumns.
 func scanFlow(row scanner) (api.Flow, error) {
 	var (
-		f                            api.Flow
-		id                           int64
-		cats, verrs, status          string
-		assetSHA                     string
-		assetSize, assetAt, cAt, uAt int64
-		err                          error
+		f                                 api.Flow
+		id                                int64
+		cats, verrs, status               string
+		assetSHA                          string
+		assetSize, assetAt, cAt, uAt, pAt int64
+		err                               error
 	)
 	err = row.Scan(&id, &f.Seq, &f.WABAID, &f.Name, &status, &cats, &verrs, &f.JSONVersion, &f.DataAPIVersion,
-		&f.UsesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt)
+		&f.UsesEndpoint, &f.EndpointURI, &f.ApplicationID, &assetSHA, &assetSize, &assetAt, &cAt, &uAt,
+		&f.Preview.Token, &pAt)
 	if err != nil {
 		return api.Flow{}, err
 	}
@@ -38,6 +40,9 @@ func scanFlow(row scanner) (api.Flow, error) {
 	}
 	f.Asset = rows.ParseAsset(assetSHA, assetSize, assetAt)
 	f.CreatedAt, f.UpdatedAt = rows.Time(cAt), rows.Time(uAt)
+	if f.Preview.Token != "" {
+		f.Preview.ExpiresAt = rows.Time(pAt)
+	}
 	return f, nil
 }
 
@@ -113,9 +118,10 @@ func (s *Store) CreateFlow(ctx context.Context, f *api.Flow, src api.Source) err
 		if exists > 0 && attempt < 5 {
 			continue
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO flows (`+flowColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err = tx.ExecContext(ctx, `INSERT INTO flows (`+flowColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, f.Seq, f.WABAID, f.Name, string(f.Status), cats, verrs, f.JSONVersion, f.DataAPIVersion,
-			f.UsesEndpoint, f.EndpointURI, f.ApplicationID, assetSHA, assetSize, assetAt, f.CreatedAt.UnixNano(), f.UpdatedAt.UnixNano())
+			f.UsesEndpoint, f.EndpointURI, f.ApplicationID, assetSHA, assetSize, assetAt, f.CreatedAt.UnixNano(), f.UpdatedAt.UnixNano(),
+			f.Preview.Token, rows.PreviewAt(f.Preview))
 		if err != nil {
 			return wrap(err)
 		}
@@ -203,9 +209,10 @@ func (s *Store) mutate(ctx context.Context, id string, content []byte, change fu
 	n := mustID(f.ID)
 	_, err = tx.ExecContext(ctx, `UPDATE flows SET name = ?, status = ?, categories = ?, validation_errors = ?,
 		json_version = ?, data_api_version = ?, uses_endpoint = ?, endpoint_uri = ?, application_id = ?,
-		asset_sha256 = ?, asset_size = ?, asset_uploaded_at = ?, updated_at = ? WHERE id = ?`,
+		asset_sha256 = ?, asset_size = ?, asset_uploaded_at = ?, updated_at = ?, preview_token = ?,
+		preview_expires_at = ? WHERE id = ?`,
 		f.Name, string(f.Status), cats, verrs, f.JSONVersion, f.DataAPIVersion, f.UsesEndpoint, f.EndpointURI,
-		f.ApplicationID, assetSHA, assetSize, assetAt, f.UpdatedAt.UnixNano(), n)
+		f.ApplicationID, assetSHA, assetSize, assetAt, f.UpdatedAt.UnixNano(), f.Preview.Token, rows.PreviewAt(f.Preview), n)
 	if err != nil {
 		return api.Flow{}, wrap(err)
 	}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"CreateWithContentAndFinish", testCreateWithContent},
 		{"UpdateFlow", testUpdateFlow},
 		{"PutAsset", testPutAsset},
+		{"PreviewLink", testPreviewLink},
 		{"DeleteFlow", testDeleteFlow},
 		{"ListPaging", testListPaging},
 		{"ListStableUnderChanges", testListStable},
@@ -298,6 +299,45 @@ func testUpdateFlow(t *testing.T, s api.FlowStore) {
 	}
 	_, err = s.UpdateFlow(ctx, "123456789012345", func(*api.Flow) error { return nil })
 	wantCode(t, err, api.ENOTFOUND)
+}
+
+// testPreviewLink: a flow has no preview link until one is stored; the link survives other changes and
+// an upload, and replacing it forgets the old token.
+func testPreviewLink(t *testing.T, s api.FlowStore) {
+	seedAccounts(t, s)
+	f := mustCreate(t, s, waba1, "Preview")
+	if f.Preview != (api.Preview{}) {
+		t.Fatalf("a new flow has a preview link: %+v", f.Preview)
+	}
+	link := api.Preview{Token: "tok-1", ExpiresAt: now.Add(api.PreviewLifetime)}
+	if _, err := s.UpdateFlow(ctx, f.ID, func(f *api.Flow) error { f.Preview = link; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateFlow(ctx, f.ID, func(f *api.Flow) error { f.Name = "Renamed"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	upload(t, s, f.ID, []byte(`{"version":"7.3","screens":[]}`), nil)
+	got, err := s.Flow(ctx, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Preview.Token != link.Token || !got.Preview.ExpiresAt.Equal(link.ExpiresAt) {
+		t.Fatalf("preview link after a rename and an upload = %+v, want %+v", got.Preview, link)
+	}
+	if !got.Preview.Valid(now) || got.Preview.Valid(link.ExpiresAt) {
+		t.Fatalf("Valid: want true before the expiry and false at it")
+	}
+	next := api.Preview{Token: "tok-2", ExpiresAt: now.Add(2 * api.PreviewLifetime)}
+	if _, err := s.UpdateFlow(ctx, f.ID, func(f *api.Flow) error { f.Preview = next; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.ListFlows(ctx, waba1, api.Page{Limit: 10})
+	if err != nil || len(page.Flows) != 1 {
+		t.Fatalf("ListFlows: %v %v", page, err)
+	}
+	if p := page.Flows[0].Preview; p.Token != "tok-2" || !p.ExpiresAt.Equal(next.ExpiresAt) {
+		t.Fatalf("listed preview link = %+v, want %+v", p, next)
+	}
 }
 
 func testPutAsset(t *testing.T, s api.FlowStore) {

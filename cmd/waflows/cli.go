@@ -58,6 +58,7 @@ func init() {
 		{name: "validate", args: "FILE...", summary: "check Flow JSON files as Meta does (- reads standard input)", run: validate,
 			help: "Errors are what Meta's validator rejects; warnings what it accepts but truncates or renders otherwise.\n" +
 				"Exit status 1 means errors (with --strict, warnings too)."},
+		{name: "preview", args: "FILE", summary: "play a Flow JSON file in the browser, reloading when it changes", run: preview, help: previewHelp},
 		{name: "push", args: "FILE", summary: "validate a Flow JSON and deploy it: create or update the flow, upload, publish", run: push, help: pushHelp},
 		{name: "flows list", summary: "list the account's flows", run: flowsList},
 		{name: "flows get", args: "FLOW_ID", summary: "show a flow", run: flowsGet},

@@ -74,6 +74,14 @@ func ParseAsset(sha string, size, uploadedAt int64) *api.AssetInfo {
 // Time decodes a unix-nanosecond column.
 func Time(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
+// PreviewAt is the stored form of a preview link's expiry: unix nanoseconds, 0 without a link.
+func PreviewAt(p api.Preview) int64 {
+	if p.Token == "" {
+		return 0
+	}
+	return p.ExpiresAt.UnixNano()
+}
+
 // ParseID turns a Graph flow id into the integer key the stores use; ok is false for anything that
 // cannot be a flow id (empty, non-digits, a leading zero, too large).
 func ParseID(id string) (int64, bool) {

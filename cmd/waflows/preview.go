@@ -1,0 +1,73 @@
+// waflows preview: the preview page for a Flow JSON file on disk, reloading when the file changes.
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/waflows/waflows/flowjson"
+	"github.com/waflows/waflows/server"
+)
+
+const previewHelp = "Open the printed address in a browser: the flow runs there as on a phone (interactive=true), with the\n" +
+	"actions panel (debug=true). Edit and save the file: the page reloads and the flow starts again. A file\n" +
+	"with validation errors shows them (code, line, message) instead. Endpoint requests are shown for you to\n" +
+	"answer: a next screen the routing model allows, with its data prefilled from __example__.\n" +
+	"Add interactive=false for the static first screen, or flow_action, flow_action_payload and flow_token as\n" +
+	"in Meta's preview URL."
+
+// preview implements `waflows preview FILE`: serve the file's preview page until ctx ends.
+func preview(ctx context.Context, args []string, std stdio) error {
+	fs := newFlagSet("preview")
+	addr := fs.String("addr", "127.0.0.1:8081", "address to listen on")
+	files, err := fs.parseArgs(args, std)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fs.fail("preview takes one Flow JSON file, got %d arguments", len(files))
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return fs.fail("--addr must be HOST:PORT (such as 127.0.0.1:8081, or :8081 for every interface), got %q", *addr)
+	}
+	path := files[0]
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ioError{err}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	page := server.NewFilePreview(path, nil)
+	httpServer := &http.Server{
+		Handler:           page,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	url := "http://" + ln.Addr().String() + "/?interactive=true&debug=true"
+	fmt.Fprintf(std.out, "waflows: previewing %s at %s\n", path, url)
+	if res, err := flowjson.AnalyzeContext(ctx, data); err == nil && len(res.Errors) > 0 {
+		fmt.Fprintf(std.out, "waflows: %s has %d validation error(s); the page lists them until they are fixed\n", path, len(res.Errors))
+	}
+	fmt.Fprintln(std.out, "waflows: edit and save the file and the page reloads; Ctrl-C stops")
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(server.WrapListener(ln, httpServer)) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		httpServer.Close()
+	}
+	return nil
+}

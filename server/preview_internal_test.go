@@ -1,0 +1,56 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestPreviewSessionBounds: the table keeps at most max sessions and budget bytes, dropping the least
+// recently used (whose engine is stopped), and forgets sessions idle too long.
+func TestPreviewSessionBounds(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	tab := newPreviewSessions(clock)
+	tab.max, tab.budget = 3, 10<<20
+	mk := func(size int) *previewSession {
+		ctx, cancel := context.WithCancel(context.Background())
+		return &previewSession{id: newSessionID(), ctx: ctx, cancel: cancel, flowSize: size}
+	}
+	var made []*previewSession
+	for range 5 {
+		ss := mk(1000)
+		tab.add(ss)
+		made = append(made, ss)
+		now = now.Add(time.Second)
+	}
+	if tab.len() != 3 {
+		t.Fatalf("%d sessions kept, want 3", tab.len())
+	}
+	if tab.get(made[0].id) != nil || tab.get(made[1].id) != nil || made[0].ctx.Err() == nil {
+		t.Fatal("the oldest sessions were kept, or their engines not stopped")
+	}
+	// Using a session keeps it: made[2] is read, so made[3] is now the least recently used.
+	now = now.Add(time.Second)
+	if tab.get(made[2].id) == nil {
+		t.Fatal("a recent session was dropped")
+	}
+	now = now.Add(time.Second)
+	tab.add(mk(1000))
+	if tab.get(made[3].id) != nil || tab.get(made[2].id) == nil {
+		t.Fatal("the least recently used session was not the one dropped")
+	}
+	// Memory: a session that grows past the budget pushes the others out, never itself.
+	big := made[4]
+	old := big.cost()
+	big.fileBytes = 10<<20 - 100_000
+	tab.resize(big, old)
+	if tab.get(big.id) == nil || tab.len() != 1 || tab.bytes > tab.budget {
+		t.Fatalf("after growing: %d sessions, %d bytes (budget %d)", tab.len(), tab.bytes, tab.budget)
+	}
+	// Idle sessions go.
+	now = now.Add(previewIdle + time.Minute)
+	if tab.get(big.id) != nil || tab.len() != 0 || tab.bytes != 0 {
+		t.Fatalf("an idle session was kept: %d sessions, %d bytes", tab.len(), tab.bytes)
+	}
+}
