@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -53,4 +56,47 @@ func TestPreviewSessionBounds(t *testing.T) {
 	if tab.get(big.id) != nil || tab.len() != 0 || tab.bytes != 0 {
 		t.Fatalf("an idle session was kept: %d sessions, %d bytes", tab.len(), tab.bytes)
 	}
+}
+
+// FuzzPreviewRequests: whatever the query and the posted form, the preview answers with a page, never a
+// 500 or a panic, and the session stays usable.
+func FuzzPreviewRequests(f *testing.F) {
+	f.Add("interactive=true&flow_action_payload=%7B%22screen%22%3A%22DETAILS%22%7D", "p.full_name=1&f.full_name=Ada&_press=Continue")
+	f.Add("interactive=true&flow_action=data_exchange", "_op=answer&_screen=CONFIRM&_data=%7B%7D")
+	f.Add("interactive=1&debug=1", "p.topics=1&f.topics=news&f.topics=nope&p.terms=1&f.terms=on&_op=back")
+	f.Add("flow_action_payload=%5B", "_clear=full_name&p.birthday=1&f.birthday=2024-13-45")
+	f.Add("interactive=true", "_op=restart")
+	data, err := os.ReadFile("testdata/preview/signup.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	p := newPreviewer(time.Now, nil)
+	t := previewTarget{flow: newPreviewFlow("fuzz", "fuzz", data), path: "/"}
+	f.Fuzz(func(tt *testing.T, query, form string) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/", nil)
+		req.URL.RawQuery = query
+		p.serve(rec, req, t)
+		if rec.Code >= 500 {
+			tt.Fatalf("GET ?%s: %d", query, rec.Code)
+		}
+		loc := rec.Header().Get("Location")
+		if loc == "" {
+			return
+		}
+		for range 2 {
+			req := httptest.NewRequest("POST", loc, strings.NewReader(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec = httptest.NewRecorder()
+			p.serve(rec, req, t)
+			if rec.Code >= 500 {
+				tt.Fatalf("POST %q: %d %s", form, rec.Code, rec.Body)
+			}
+		}
+		rec = httptest.NewRecorder()
+		p.serve(rec, httptest.NewRequest("GET", loc, nil), t)
+		if rec.Code != 200 {
+			tt.Fatalf("the session after %q: %d", form, rec.Code)
+		}
+	})
 }

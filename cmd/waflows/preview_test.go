@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waflows/waflows/internal/testflow"
+)
+
+var previewURLRe = regexp.MustCompile(`at (http://\S+)`)
+
+// startPreview runs `waflows preview` in process on file and returns the page's address.
+func startPreview(t *testing.T, file string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"preview", "--addr", "127.0.0.1:0", file}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != exitOK {
+				t.Errorf("preview exited %d after the signal, want 0", code)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("preview did not stop")
+		}
+	})
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if m := previewURLRe.FindStringSubmatch(sc.Text()); m != nil {
+			go io.Copy(io.Discard, pr)
+			return m[1]
+		}
+	}
+	t.Fatal("preview printed no address")
+	return ""
+}
+
+func getText(t testing.TB, u string) (int, string) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestPreviewCommand: waflows preview FILE serves the interactive page at the address it prints, shows
+// the file as it is now (so a save is seen), and refuses bad arguments with exit status 2.
+func TestPreviewCommand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flow.json")
+	if err := os.WriteFile(path, []byte(testflow.Valid), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := startPreview(t, path)
+	if !strings.Contains(u, "interactive=true") {
+		t.Fatalf("printed address %s is not interactive", u)
+	}
+	status, body := getText(t, u)
+	if status != 200 || !strings.Contains(body, "<h1>") || !strings.Contains(body, `data-watch="/_waflows/preview/version"`) {
+		t.Fatalf("page: %d %s", status, body)
+	}
+	_, before := getText(t, strings.Split(u, "?")[0]+"_waflows/preview/version")
+	time.Sleep(10 * time.Millisecond)
+	changed := strings.Replace(testflow.Valid, `"version"`, ` "version"`, 1)
+	if err := os.WriteFile(path, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(path, time.Now().Add(time.Second), time.Now().Add(time.Second))
+	if _, after := getText(t, strings.Split(u, "?")[0]+"_waflows/preview/version"); after == before {
+		t.Fatalf("the version did not change with the file: %s", after)
+	}
+	os.WriteFile(path, []byte("{"), 0o644)
+	os.Chtimes(path, time.Now().Add(2*time.Second), time.Now().Add(2*time.Second))
+	if _, body := getText(t, u); !strings.Contains(body, "The flow has validation errors") {
+		t.Fatalf("a broken save: %s", body)
+	}
+
+	for _, args := range [][]string{{"preview"}, {"preview", "a.json", "b.json"}, {"preview", filepath.Join(t.TempDir(), "missing.json")}, {"preview", "--addr", "nowhere", path}} {
+		var stderr strings.Builder
+		if code := run(context.Background(), args, strings.NewReader(""), io.Discard, &stderr); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d (%s)", args, code, exitUsage, stderr.String())
+		}
+	}
+}
+
+// BenchmarkPreviewStartup is the time from running `waflows preview FILE` (the built binary, on the
+// 20-screen flow) to the rendered first screen of the page it prints.
+func BenchmarkPreviewStartup(b *testing.B) {
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "waflows")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	file := filepath.Join(dir, "long.json")
+	if err := os.WriteFile(file, testflow.Long(20), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		cmd := exec.Command(bin, "preview", "--addr", "127.0.0.1:0", file)
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		sc := bufio.NewScanner(stdout)
+		var u string
+		for sc.Scan() {
+			if m := previewURLRe.FindStringSubmatch(sc.Text()); m != nil {
+				u = m[1]
+				break
+			}
+		}
+		if u == "" {
+			b.Fatal("no address printed")
+		}
+		if status, body := getText(b, u); status != 200 || !strings.Contains(body, "<h1>Screen 1</h1>") {
+			b.Fatalf("page: %d %.200s", status, body)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	}
+}
