@@ -57,17 +57,5 @@ func preview(ctx context.Context, args []string, std stdio) error {
 		fmt.Fprintf(std.out, "waflows: %s has %d validation error(s); the page lists them until they are fixed\n", path, len(res.Errors))
 	}
 	fmt.Fprintln(std.out, "waflows: edit and save the file and the page reloads; Ctrl-C stops")
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(server.WrapListener(ln, httpServer)) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil {
-		httpServer.Close()
-	}
-	return nil
+	return serveUntil(ctx, httpServer, ln, func() {})
 }

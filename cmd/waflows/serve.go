@@ -94,6 +94,14 @@ func serve(ctx context.Context, args []string, std stdio) error {
 	}
 	printBanner(stdout, base, *db, access, dev)
 
+	return serveUntil(ctx, httpServer, ln, func() { fmt.Fprintln(stdout, "waflows: shutting down") })
+}
+
+// serveUntil serves ln (behind the framing guard) until ctx ends, then shuts down: requests in flight get
+// shutdownGrace to finish; then their connections are closed, which ends their contexts (validation
+// stops, and store transactions that have not committed roll back: a 200 is only ever sent after a
+// commit, so nothing acknowledged is lost). stopping runs when ctx has ended.
+func serveUntil(ctx context.Context, httpServer *http.Server, ln net.Listener, stopping func()) error {
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(server.WrapListener(ln, httpServer)) }()
 	select {
@@ -101,10 +109,7 @@ func serve(ctx context.Context, args []string, std stdio) error {
 		return err
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(stdout, "waflows: shutting down")
-	// Requests in flight get shutdownGrace to finish; then their connections are closed, which ends their
-	// contexts: validation stops, and store transactions that have not committed roll back (a 200 is only
-	// ever sent after a commit, so nothing acknowledged is lost).
+	stopping()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
