@@ -407,17 +407,16 @@ func (r *componentWriter) component(c *player.Component) {
 	}
 }
 
+// label writes an input's label with "(optional)" beside it, outside the label (so outside its name).
 func (r *componentWriter) label(c *player.Component, forID string) {
-	r.b.raw(`<label`)
+	r.b.raw(`<span class="label-row"><label`)
 	r.b.attr("for", forID)
 	r.b.raw(`>`)
 	r.b.text(c.Label)
 	r.b.raw(`</label>`)
-	r.optionalMarkAfterLabel(c)
+	r.optionalMark(c)
+	r.b.raw(`</span>`)
 }
-
-// optionalMarkAfterLabel puts "(optional)" beside the label, outside it.
-func (r *componentWriter) optionalMarkAfterLabel(c *player.Component) { r.optionalMark(c) }
 
 func (r *componentWriter) textInput(c *player.Component) {
 	b := r.b
