@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -344,5 +345,43 @@ func BenchmarkRequest(b *testing.B) {
 		if rec.Code != 200 {
 			b.Fatal(rec.Code)
 		}
+	}
+}
+
+// TestMarshalKeys: what MarshalPrivateKey writes, ParsePrivateKey reads back (and openssl too, when it
+// is installed); without the passphrase it is refused.
+func TestMarshalKeys(t *testing.T) {
+	key := testKey(t)
+	for _, pass := range []string{"", "pass phrase"} {
+		data, err := endpoint.MarshalPrivateKey(key, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := endpoint.ParsePrivateKey(data, pass)
+		if err != nil || !got.Equal(key) {
+			t.Fatalf("passphrase %q: %v", pass, err)
+		}
+		if pass != "" {
+			if !strings.Contains(string(data), "ENCRYPTED PRIVATE KEY") {
+				t.Fatalf("not encrypted:\n%s", data)
+			}
+			if _, err := endpoint.ParsePrivateKey(data, "wrong"); err == nil {
+				t.Fatal("read with a wrong passphrase")
+			}
+			if openssl, err := exec.LookPath("openssl"); err == nil {
+				f := filepath.Join(t.TempDir(), "k.pem")
+				os.WriteFile(f, data, 0o600)
+				if out, err := exec.Command(openssl, "pkey", "-in", f, "-passin", "pass:"+pass, "-noout").CombinedOutput(); err != nil {
+					t.Fatalf("openssl cannot read it: %v %s", err, out)
+				}
+			}
+		}
+	}
+	pub, err := endpoint.MarshalPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := endpoint.ParsePublicKey(pub); err != nil || !k.Equal(&key.PublicKey) {
+		t.Fatalf("public key: %v", err)
 	}
 }

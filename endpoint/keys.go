@@ -4,10 +4,12 @@
 package endpoint
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/des"
 	"crypto/pbkdf2"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -217,4 +219,70 @@ func decryptPKCS8(der, passphrase []byte) ([]byte, error) {
 		}
 	}
 	return plain[:len(plain)-pad], nil
+}
+
+// pbkdf2Iterations is what MarshalPrivateKey asks of PBKDF2-HMAC-SHA256 (OWASP's 2023 figure).
+const pbkdf2Iterations = 600_000
+
+// MarshalPrivateKey writes key as PEM PKCS#8: "PRIVATE KEY", or with a passphrase "ENCRYPTED PRIVATE
+// KEY" (PBES2: PBKDF2-HMAC-SHA256 and AES-256-CBC, which openssl and Node's crypto read).
+func MarshalPrivateKey(key *rsa.PrivateKey, passphrase string) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	if passphrase == "" {
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+	}
+	salt := make([]byte, 16)
+	iv := make([]byte, aes.BlockSize)
+	rand.Read(salt)
+	rand.Read(iv)
+	aesKey, err := pbkdf2.Key(sha256.New, passphrase, salt, pbkdf2Iterations, 32)
+	if err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(aesKey)
+	if err != nil {
+		return nil, err
+	}
+	pad := aes.BlockSize - len(der)%aes.BlockSize
+	plain := append(append([]byte(nil), der...), bytes.Repeat([]byte{byte(pad)}, pad)...)
+	enc := make([]byte, len(plain))
+	cipher.NewCBCEncrypter(block, iv).CryptBlocks(enc, plain)
+	type algorithm struct {
+		Algorithm  asn1.ObjectIdentifier
+		Parameters asn1.RawValue `asn1:"optional"`
+	}
+	raw := func(v any) asn1.RawValue {
+		b, _ := asn1.Marshal(v)
+		return asn1.RawValue{FullBytes: b}
+	}
+	kdf := struct {
+		Salt       []byte
+		Iterations int
+		KeyLength  int
+		PRF        algorithm
+	}{salt, pbkdf2Iterations, 32, algorithm{Algorithm: oidHMACSHA256, Parameters: asn1.NullRawValue}}
+	params := struct {
+		KeyDerivation algorithm
+		Encryption    algorithm
+	}{algorithm{oidPBKDF2, raw(kdf)}, algorithm{oidAES256CBC, raw(iv)}}
+	out, err := asn1.Marshal(struct {
+		Algorithm     algorithm
+		EncryptedData []byte
+	}{algorithm{oidPBES2, raw(params)}, enc})
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: out}), nil
+}
+
+// MarshalPublicKey writes key as PEM "PUBLIC KEY" (PKIX), the form Meta's key upload takes.
+func MarshalPublicKey(key *rsa.PublicKey) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 }

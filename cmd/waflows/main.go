@@ -59,6 +59,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case "flows":
 		return runFlows(ctx, args[1:], std)
+	case "keys", "endpoint":
+		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+			if c := lookup(args[0] + " " + args[1]); c != nil {
+				return exitStatus(ctx, c.name, c.run(ctx, args[2:], std), stderr)
+			}
+		}
+		fmt.Fprintf(stderr, "waflows %s: which command?\n\n%s", args[0], usage())
+		return exitUsage
 	}
 	c := lookup(args[0])
 	if c == nil || strings.Contains(args[0], " ") {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waflows/waflows/endpoint"
 	"github.com/waflows/waflows/internal/testflow"
 )
 
@@ -134,5 +135,39 @@ func BenchmarkPreviewStartup(b *testing.B) {
 		}
 		cmd.Process.Kill()
 		cmd.Wait()
+	}
+}
+
+// TestKeysGenerate: a key pair the endpoint package reads back, the private key 0600, and no overwrite.
+func TestKeysGenerate(t *testing.T) {
+	dir := t.TempDir()
+	var out strings.Builder
+	if code := run(context.Background(), []string{"keys", "generate", "--out", dir, "--passphrase", "s3cret"}, strings.NewReader(""), &out, io.Discard); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "whatsapp_business_encryption") {
+		t.Fatalf("no upload instructions: %s", out.String())
+	}
+	st, err := os.Stat(filepath.Join(dir, "private.pem"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("private.pem: %v %v", st, err)
+	}
+	privPEM, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
+	pubPEM, _ := os.ReadFile(filepath.Join(dir, "public.pem"))
+	priv, err := endpoint.ParsePrivateKey(privPEM, "s3cret")
+	if err != nil || priv.N.BitLen() != 2048 {
+		t.Fatalf("private key: %v", err)
+	}
+	if pub, err := endpoint.ParsePublicKey(pubPEM); err != nil || !pub.Equal(&priv.PublicKey) {
+		t.Fatalf("public key: %v", err)
+	}
+	if code := run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard); code != exitUsage {
+		t.Fatalf("overwriting: exit %d, want %d", code, exitUsage)
+	}
+	if again, _ := os.ReadFile(filepath.Join(dir, "private.pem")); string(again) != string(privPEM) {
+		t.Fatal("the key was overwritten")
+	}
+	if code := run(context.Background(), []string{"keys"}, strings.NewReader(""), io.Discard, io.Discard); code != exitUsage {
+		t.Fatalf("keys alone: exit %d", code)
 	}
 }
