@@ -70,6 +70,7 @@ func init() {
 		{name: "flows download", args: "FLOW_ID", summary: "write the flow's JSON to standard output or -o FILE", run: flowsDownload},
 		{name: "flows publish", args: "FLOW_ID", summary: "publish a draft", run: flowsPublish},
 		{name: "flows deprecate", args: "FLOW_ID", summary: "deprecate a published flow", run: flowsDeprecate},
+		{name: "endpoint check", args: "URL", summary: "check a data endpoint as Meta does: health check, probes, a walk of --flow, latency", run: endpointCheck, help: endpointCheckHelp},
 		{name: "keys generate", summary: "write an RSA-2048 key pair for a flow's data endpoint (private.pem 0600, public.pem)", run: keysGenerate, help: keysHelp},
 		{name: "version", summary: "print the module version and VCS revision", run: version},
 		{name: "help", args: "[COMMAND...]", summary: "show a command's usage (waflows help flows get)", run: help},

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -169,5 +171,37 @@ func TestKeysGenerate(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"keys"}, strings.NewReader(""), io.Discard, io.Discard); code != exitUsage {
 		t.Fatalf("keys alone: exit %d", code)
+	}
+}
+
+// TestEndpointCheckCommand: the report's lines and the verdict's exit status, on an endpoint that
+// answers the ping with plain JSON, and usage errors.
+func TestEndpointCheckCommand(t *testing.T) {
+	dir := t.TempDir()
+	run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"data":{"status":"active"}}`)
+	}))
+	defer ts.Close()
+	var out strings.Builder
+	code := run(context.Background(), []string{"endpoint", "check", ts.URL, "--public-key", filepath.Join(dir, "public.pem")}, strings.NewReader(""), &out, io.Discard)
+	if code != exitFailed || !strings.Contains(out.String(), "✘ health check") || !strings.Contains(out.String(), "plain JSON") || !strings.Contains(out.String(), "fix: ") || !strings.Contains(out.String(), "not healthy") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	out.Reset()
+	code = run(context.Background(), []string{"endpoint", "check", "--json", ts.URL, "--public-key", filepath.Join(dir, "public.pem")}, strings.NewReader(""), &out, io.Discard)
+	var report struct {
+		Healthy  bool `json:"healthy"`
+		Findings []struct {
+			Status string `json:"status"`
+		} `json:"findings"`
+	}
+	if code != exitFailed || json.Unmarshal([]byte(out.String()), &report) != nil || report.Healthy || report.Findings[0].Status != "fail" {
+		t.Fatalf("--json: exit %d %s", code, out.String())
+	}
+	for _, args := range [][]string{{"endpoint", "check"}, {"endpoint", "check", ts.URL}, {"endpoint", "check", ts.URL, "--public-key", filepath.Join(dir, "private.pem")}} {
+		if code := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
 	}
 }

@@ -1,0 +1,85 @@
+// waflows endpoint check: Meta's health check of a data endpoint, probes, a walk of a flow against it,
+// and its latency, as a report a person reads (or --json).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/waflows/waflows/endpoint"
+	"github.com/waflows/waflows/internal/endpointcheck"
+)
+
+const endpointCheckHelp = "Sends Meta's health check (an encrypted ping) and names the known wrong answers (plain JSON, not\n" +
+	"base64, the IV not flipped, a wrapped reply, a 12-byte nonce…); probes how bad requests are refused\n" +
+	"(undecryptable → 421, tampered tag → 421, wrong signature → 432); with --flow, walks the flow with the\n" +
+	"player against the endpoint (INIT, every data_exchange it reaches, values that fit each input), checking\n" +
+	"each reply against the routing and data models, to SUCCESS; then the latency against Meta's thresholds.\n" +
+	"Exit status 0 only when the endpoint is healthy for Meta's client (probes and latency are findings)."
+
+// endpointCheck implements `waflows endpoint check URL`.
+func endpointCheck(ctx context.Context, args []string, std stdio) error {
+	fs := newFlagSet("endpoint check")
+	pubFile := fs.String("public-key", "", "the business public key in PEM (the one uploaded for the phone number) (required)")
+	appSecret := fs.String("app-secret", os.Getenv("WAFLOWS_APP_SECRET"), "the secret of the Meta app linked to the flow: requests are signed with it (default $WAFLOWS_APP_SECRET)")
+	flowFile := fs.String("flow", "", "a Flow JSON to walk against the endpoint")
+	flowToken := fs.String("flow-token", "waflows-check", "the flow token the walk sends")
+	flowAction := fs.String("flow-action", "data_exchange", "how the walk opens the flow: data_exchange (INIT) or navigate")
+	probeAll := fs.Bool("probe-all", false, "also run the probes a fragile endpoint may not survive (no signature header), last")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	pos, err := fs.parseArgs(args, std)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fs.fail("endpoint check takes the endpoint's URL, got %d arguments", len(pos))
+	}
+	if *pubFile == "" {
+		return fs.fail("--public-key is required: the business public key in PEM")
+	}
+	pemBytes, err := os.ReadFile(*pubFile)
+	if err != nil {
+		return ioError{err}
+	}
+	pub, err := endpoint.ParsePublicKey(pemBytes)
+	if err != nil {
+		return fs.fail("--public-key %s: %v", *pubFile, err)
+	}
+	opts := endpointcheck.Options{URL: pos[0], PublicKey: pub, AppSecret: *appSecret, FlowToken: *flowToken, FlowAction: *flowAction, ProbeAll: *probeAll}
+	if *flowFile != "" {
+		if opts.Flow, err = os.ReadFile(*flowFile); err != nil {
+			return ioError{err}
+		}
+	}
+	report := endpointcheck.Run(ctx, opts)
+	if *asJSON {
+		b, _ := json.MarshalIndent(report, "", "  ")
+		fmt.Fprintln(std.out, string(b))
+	} else {
+		for _, f := range report.Findings {
+			mark := map[string]string{endpointcheck.OK: "✔", endpointcheck.Fail: "✘", endpointcheck.Warn: "!"}[f.Status]
+			line := mark + " " + f.Check
+			if f.LatencyMS > 0 {
+				line += fmt.Sprintf(" (%.0f ms)", f.LatencyMS)
+			}
+			fmt.Fprintln(std.out, line)
+			if f.Detail != "" {
+				fmt.Fprintln(std.out, "    "+f.Detail)
+			}
+			if f.Fix != "" && f.Status != endpointcheck.OK {
+				fmt.Fprintln(std.out, "    fix: "+f.Fix)
+			}
+		}
+		verdict := "healthy: Meta's client can use this endpoint"
+		if !report.Healthy {
+			verdict = "not healthy: Meta's client would fail (✘ above)"
+		}
+		fmt.Fprintln(std.out, verdict)
+	}
+	if !report.Healthy {
+		return errInvalid // the report said why
+	}
+	return nil
+}
