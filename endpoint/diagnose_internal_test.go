@@ -27,7 +27,7 @@ func TestExplain(t *testing.T) {
 		"IV not flipped": {[]byte(base64.StdEncoding.EncodeToString(gcm16.Seal(nil, ex.iv, plain, nil))), "flip every bit"},
 		"12-byte nonce":  {[]byte(base64.StdEncoding.EncodeToString(gcm12.Seal(nil, flipped(ex.iv)[:12], plain, nil))), "12-byte GCM nonce"},
 		"another key":    {[]byte(base64.StdEncoding.EncodeToString(gcmOther.Seal(nil, flipped(ex.iv), plain, nil))), "does not decrypt"},
-		"base64url":      {[]byte(strings.NewReplacer("+", "-", "/", "_").Replace(good) + "-_"), "base64url"},
+		"base64url":      {[]byte("ab-_"), "base64url"},
 		"empty":          {nil, "empty"},
 	} {
 		got := ex.Explain(tc.reply)
