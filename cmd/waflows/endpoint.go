@@ -17,6 +17,7 @@ const endpointCheckHelp = "Sends Meta's health check (an encrypted ping) and nam
 	"(undecryptable → 421, tampered tag → 421, wrong signature → 432); with --flow, walks the flow with the\n" +
 	"player against the endpoint (INIT, every data_exchange it reaches, values that fit each input), checking\n" +
 	"each reply against the routing and data models, to SUCCESS; then the latency against Meta's thresholds.\n" +
+	"--flow-id walks a flow's current JSON from the API instead of a file.\n" +
 	"Exit status 0 only when the endpoint is healthy for Meta's client (probes and latency are findings)."
 
 // endpointCheck implements `waflows endpoint check URL`.
@@ -29,6 +30,9 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 	flowAction := fs.String("flow-action", "data_exchange", "how the walk opens the flow: data_exchange (INIT) or navigate")
 	probeAll := fs.Bool("probe-all", false, "also run the probes a fragile endpoint may not survive (no signature header), last")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	flowID := fs.String("flow-id", "", "walk this flow's current JSON, downloaded through the API (--base-url, --token)")
+	var cf commonFlags
+	cf.register(fs, false, "", std)
 	pos, err := fs.parseArgs(args, std)
 	if err != nil {
 		return err
@@ -48,9 +52,20 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 		return fs.fail("--public-key %s: %v", *pubFile, err)
 	}
 	opts := endpointcheck.Options{URL: pos[0], PublicKey: pub, AppSecret: *appSecret, FlowToken: *flowToken, FlowAction: *flowAction, ProbeAll: *probeAll}
-	if *flowFile != "" {
+	switch {
+	case *flowFile != "" && *flowID != "":
+		return fs.fail("give --flow or --flow-id, not both")
+	case *flowFile != "":
 		if opts.Flow, err = os.ReadFile(*flowFile); err != nil {
 			return ioError{err}
+		}
+	case *flowID != "":
+		c, err := cf.client()
+		if err != nil {
+			return err
+		}
+		if opts.Flow, _, err = c.DownloadFlowJSON(ctx, *flowID); err != nil {
+			return cf.explain(err)
 		}
 	}
 	report := endpointcheck.Run(ctx, opts)

@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waflows/waflows/client"
 	"github.com/waflows/waflows/endpoint"
 	"github.com/waflows/waflows/internal/testflow"
+	"github.com/waflows/waflows/waflowstest"
 )
 
 var previewURLRe = regexp.MustCompile(`at (http://\S+)`)
@@ -203,5 +205,40 @@ func TestEndpointCheckCommand(t *testing.T) {
 		if code := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// TestEndpointCheckFlowID: --flow-id walks the flow's JSON from the API, against a healthy endpoint
+// built with the endpoint package.
+func TestEndpointCheckFlowID(t *testing.T) {
+	srv, err := waflowstest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c := srv.Client(t)
+	f, _, err := c.CreateFlowWithJSON(context.Background(), srv.BusinessAccountID, client.CreateFlowRequest{Name: "Check", Categories: []client.Category{"OTHER"}}, []byte(testflow.Endpoint), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard)
+	pemBytes, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
+	priv, err := endpoint.ParsePrivateKey(pemBytes, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := httptest.NewServer(endpoint.NewHandler(endpoint.Config{PrivateKey: priv, Handle: func(_ context.Context, r *endpoint.Request) (*endpoint.Response, error) {
+		if r.Action == endpoint.ActionInit {
+			return endpoint.NextScreen("WELCOME", nil), nil
+		}
+		return endpoint.Complete(r.FlowToken, nil), nil
+	}}))
+	defer ep.Close()
+	var out strings.Builder
+	code := run(context.Background(), []string{"endpoint", "check", ep.URL, "--public-key", filepath.Join(dir, "public.pem"), "--flow-id", f.ID,
+		"--base-url", srv.URL, "--token", srv.Token}, strings.NewReader(""), &out, io.Discard)
+	if code != exitOK || !strings.Contains(out.String(), "✔ the flow completes with its flow token") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
 	}
 }
