@@ -20,10 +20,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waflows/waflows/internal/testflow"
+
 	"github.com/waflows/waflows/endpoint"
 )
 
-// vector is the shared crypto test vector (../shared/crypto/flows_endpoint_vector.json), read in place.
+// vector is the shared crypto test vector (crypto/flows_endpoint_vector.json beside the corpus), read in place.
 type vector struct {
 	PrivateKeyPEM      string          `json:"private_key_pem"`
 	PublicKeyPEM       string          `json:"public_key_pem"`
@@ -35,27 +37,11 @@ type vector struct {
 
 func loadVector(t *testing.T) vector {
 	t.Helper()
-	var dirs []string
-	if c := os.Getenv("WAFLOWS_CORPUS"); c != "" {
-		dirs = append(dirs, filepath.Join(c, "..", "crypto"))
+	var v vector
+	if err := json.Unmarshal(testflow.SharedFile(t, "crypto/flows_endpoint_vector.json"), &v); err != nil {
+		t.Fatal(err)
 	}
-	dirs = append(dirs, "../../shared/crypto", "/work/shared/crypto")
-	for _, d := range dirs {
-		data, err := os.ReadFile(filepath.Join(d, "flows_endpoint_vector.json"))
-		if err != nil {
-			continue
-		}
-		var v vector
-		if err := json.Unmarshal(data, &v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("the shared crypto vector is missing (set WAFLOWS_CORPUS to the shared corpus)")
-	}
-	t.Skip("the shared crypto vector is missing")
-	return vector{}
+	return v
 }
 
 // TestVector: the shared vector's request decrypts to its plaintext, and the handler's answer to that

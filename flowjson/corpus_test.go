@@ -5,42 +5,21 @@ package flowjson_test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/waflows/waflows/internal/testflow"
+
 	"github.com/waflows/waflows/flowjson"
 )
 
-// corpusDir holds real flows collected from public repositories. Most may
-// not be copied into this repository (see its SOURCES.tsv), so tests read
-// them in place: from $WAFLOWS_CORPUS, or ../shared/corpus beside the
-// checkout. Without it they skip, except under CI (CI set), where they fail.
-var corpusDir = func() string {
-	if d := os.Getenv("WAFLOWS_CORPUS"); d != "" {
-		return d
-	}
-	return "../../shared/corpus"
-}()
+// corpusDir holds real flows from public repositories, read in place (internal/testflow.CorpusDir).
+var corpusDir = testflow.CorpusDir()
 
-func corpusFiles(t testing.TB, sub string) []string {
-	t.Helper()
-	dir := filepath.Join(corpusDir, sub)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the shared corpus is not at %s (set WAFLOWS_CORPUS), and CI must run the corpus tests: %v", dir, err)
-		}
-		t.Skipf("corpus not available at %s (set WAFLOWS_CORPUS): %v", dir, err)
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no corpus files in %s (%v)", dir, err)
-	}
-	return files
-}
+func corpusFiles(t testing.TB, sub string) []string { t.Helper(); return testflow.CorpusFiles(t, sub) }
 
 // corpusValidBreaking lists the flows of corpus/valid that their authors
 // believe valid but that break a documented rule, with the exact error codes

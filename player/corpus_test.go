@@ -12,34 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/waflows/waflows/internal/testflow"
+
 	"github.com/waflows/waflows/flowjson"
 	"github.com/waflows/waflows/player"
 )
 
-// corpusDir holds real flows from public repositories, read in place (most may not be copied): from
-// $WAFLOWS_CORPUS, or ../shared/corpus beside the checkout. Without it the tests skip, except under CI.
-var corpusDir = func() string {
-	if d := os.Getenv("WAFLOWS_CORPUS"); d != "" {
-		return d
-	}
-	return "../../shared/corpus"
-}()
-
-func corpusFiles(t testing.TB, sub string) []string {
-	t.Helper()
-	dir := filepath.Join(corpusDir, sub)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the shared corpus is not at %s (set WAFLOWS_CORPUS), and CI must run the corpus tests: %v", dir, err)
-		}
-		t.Skipf("corpus not available at %s (set WAFLOWS_CORPUS): %v", dir, err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) == 0 {
-		t.Fatalf("no corpus files in %s", dir)
-	}
-	return files
-}
+// corpusFiles are real flows from public repositories, read in place (internal/testflow.CorpusFiles).
+func corpusFiles(t testing.TB, sub string) []string { t.Helper(); return testflow.CorpusFiles(t, sub) }
 
 // rawFlow is what the walk reads of a flow for its endpoint: the routing model and the examples.
 type rawFlow struct {
