@@ -164,9 +164,33 @@ func (e *evaluator) fail(err error) any {
 	return nil
 }
 
-// evalExpression evaluates a nested expression (the text between the backticks).
-func evalExpression(src string, ref func(string) any) (any, error) {
+// maxCachedExpressions bounds the tokenized expressions a flow keeps: a flow's own are a few hundred, and
+// text from an endpoint's data may hold more that are not worth keeping.
+const maxCachedExpressions = 4096
+
+type tokenized struct {
+	toks []exprToken
+	err  error
+}
+
+// tokens tokenizes src once per flow: every render evaluates the same expressions again.
+func (f *flowDef) tokens(src string) ([]exprToken, error) {
+	if t, ok := f.exprs[src]; ok {
+		return t.toks, t.err
+	}
 	toks, err := tokenizeExpr(src)
+	if f.exprs == nil {
+		f.exprs = map[string]tokenized{}
+	}
+	if len(f.exprs) < maxCachedExpressions {
+		f.exprs[src] = tokenized{toks, err}
+	}
+	return toks, err
+}
+
+// evalExpression evaluates a nested expression (the text between the backticks) of flow f.
+func evalExpression(f *flowDef, src string, ref func(string) any) (any, error) {
+	toks, err := f.tokens(src)
 	if err != nil {
 		return nil, err
 	}
@@ -179,8 +203,8 @@ func evalExpression(src string, ref func(string) any) (any, error) {
 }
 
 // evalCondition evaluates an If condition; a non-boolean result is false.
-func evalCondition(src string, ref func(string) any) (bool, error) {
-	v, err := evalExpression(src, ref)
+func evalCondition(f *flowDef, src string, ref func(string) any) (bool, error) {
+	v, err := evalExpression(f, src, ref)
 	b, _ := v.(bool)
 	return b, err
 }

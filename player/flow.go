@@ -19,6 +19,7 @@ type flowDef struct {
 	screens   []*screenDef
 	byID      map[string]*screenDef
 	navigates map[string]bool // screens some navigate action leads to
+	exprs     map[string]tokenized
 }
 
 // version is a Flow JSON version, comparable: 6.3 is {6, 3}.

@@ -350,7 +350,7 @@ func navItem(v any, list *ActionRef, raw any) NavItem {
 
 // condition evaluates an If condition on fr; one that cannot be evaluated is false.
 func (s *Session) condition(fr *frame, cond string) bool {
-	ok, err := evalCondition(cond, func(ref string) any { return s.lookup(fr, ref) })
+	ok, err := evalCondition(s.f, cond, func(ref string) any { return s.lookup(fr, ref) })
 	return err == nil && ok
 }
 

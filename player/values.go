@@ -94,7 +94,7 @@ func (s *Session) resolveString(fr *frame, str string) any {
 	case isReference(str):
 		return s.lookup(fr, str)
 	case s.f.ver.atLeast(6, 0) && isExpression(str):
-		v, err := evalExpression(str[1:len(str)-1], func(ref string) any { return s.lookup(fr, ref) })
+		v, err := evalExpression(s.f, str[1:len(str)-1], func(ref string) any { return s.lookup(fr, ref) })
 		if err != nil {
 			return nil
 		}
