@@ -97,17 +97,20 @@ func verifySignature(header string, body []byte, secrets ...string) bool {
 		return false
 	}
 	raw, err := hex.DecodeString(got)
-	if err != nil {
-		return false
-	}
+	return err == nil && macMatches(raw, body, secrets)
+}
+
+// macMatches reports whether mac is the HMAC-SHA256 of msg under one of secrets (empty ones skipped),
+// comparing in constant time.
+func macMatches(mac, msg []byte, secrets []string) bool {
 	matched := false
 	for _, s := range secrets {
 		if s == "" {
 			continue
 		}
 		m := hmac.New(sha256.New, []byte(s))
-		m.Write(body)
-		if hmac.Equal(raw, m.Sum(nil)) {
+		m.Write(msg)
+		if hmac.Equal(mac, m.Sum(nil)) {
 			matched = true
 		}
 	}

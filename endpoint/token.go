@@ -46,18 +46,7 @@ func VerifyFlowTokenSignature(req *Request, now time.Time, secrets ...string) (*
 	if err != nil {
 		return nil, errors.New("endpoint: flow_token_signature's signature is not base64url")
 	}
-	ok := false
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		m := hmac.New(sha256.New, []byte(s))
-		m.Write([]byte(parts[0] + "." + parts[1]))
-		if hmac.Equal(sig, m.Sum(nil)) {
-			ok = true
-		}
-	}
-	if !ok {
+	if !macMatches(sig, []byte(parts[0]+"."+parts[1]), secrets) {
 		return nil, errors.New("endpoint: flow_token_signature does not verify with the app secret")
 	}
 	claims := map[string]any{}
