@@ -208,7 +208,7 @@ func (p *previewer) serve(w http.ResponseWriter, r *http.Request, t previewTarge
 		defer ss.mu.Unlock()
 		if ss.hash != t.flow.hash && ss.pending == nil {
 			// The flow changed (saved again, or a new upload): start again on its current JSON.
-			if fresh := p.restart(r.Context(), w, r, t, ss, "The flow changed, so the preview started again."); fresh == nil {
+			if fresh := p.restart(w, r, t, ss, "The flow changed, so the preview started again."); fresh == nil {
 				return
 			}
 			http.Redirect(w, r, t.url("session", ss.id), http.StatusSeeOther)
@@ -282,7 +282,7 @@ func (p *previewer) start(ss *previewSession, t previewTarget) {
 }
 
 // restart replaces ss's engine with a new run of t's flow, keeping the session's address.
-func (p *previewer) restart(_ context.Context, w http.ResponseWriter, r *http.Request, t previewTarget, ss *previewSession, why string) *previewSession {
+func (p *previewer) restart(w http.ResponseWriter, r *http.Request, t previewTarget, ss *previewSession, why string) *previewSession {
 	old := ss.cost()
 	if ss.pending != nil || ss.done != nil {
 		ss.cancel()
@@ -336,7 +336,7 @@ func (p *previewer) static(w http.ResponseWriter, r *http.Request, t previewTarg
 	var b htmlBuf
 	pg := page{t: t, static: true}
 	pg.screen(&b, ps, nil)
-	p.writePage(w, http.StatusOK, t.flow.name, b.String(), t, false)
+	p.writePage(w, http.StatusOK, t.flow.name, b.String(), t)
 }
 
 // post applies one submitted form to ss. ss.mu is held.
@@ -362,7 +362,7 @@ func (p *previewer) post(w http.ResponseWriter, r *http.Request, t previewTarget
 	var opErr error
 	switch {
 	case op == "restart":
-		if p.restart(r.Context(), w, r, t, ss, "") == nil {
+		if p.restart(w, r, t, ss, "") == nil {
 			return
 		}
 		finished = true
@@ -645,7 +645,7 @@ func (p *previewer) writeSession(w http.ResponseWriter, r *http.Request, t previ
 		io.WriteString(w, b.String())
 		return
 	}
-	p.writePage(w, status, t.flow.name, b.String(), t, true)
+	p.writePage(w, status, t.flow.name, b.String(), t)
 }
 
 // invalidPage shows the flow's validation errors instead of a broken render.
@@ -653,7 +653,7 @@ func (p *previewer) invalidPage(w http.ResponseWriter, r *http.Request, t previe
 	var b htmlBuf
 	pg := page{t: t}
 	pg.invalid(&b, invalid.Errors)
-	p.writePage(w, http.StatusOK, t.flow.name, b.String(), t, false)
+	p.writePage(w, http.StatusOK, t.flow.name, b.String(), t)
 }
 
 // errorPage answers with a page that says what went wrong; restart offers to start the flow again.
@@ -661,10 +661,10 @@ func (p *previewer) errorPage(w http.ResponseWriter, r *http.Request, t previewT
 	var b htmlBuf
 	pg := page{t: t}
 	pg.problem(&b, title, msg, restart)
-	p.writePage(w, status, title, b.String(), t, false)
+	p.writePage(w, status, title, b.String(), t)
 }
 
-func (p *previewer) writePage(w http.ResponseWriter, status int, title, body string, t previewTarget, app bool) {
+func (p *previewer) writePage(w http.ResponseWriter, status int, title, body string, t previewTarget) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	io.WriteString(w, documentHTML(title, body, t.watch, t.version))
