@@ -16,6 +16,11 @@ type FlowStore interface {
 	// InitSetting stores value under key unless a value is already there, and returns the stored value.
 	InitSetting(ctx context.Context, key, value string) (string, error)
 
+	// PutBusinessPublicKey stores the public key of a phone number, replacing the one before.
+	PutBusinessPublicKey(ctx context.Context, k BusinessPublicKey) error
+	// BusinessPublicKey returns a phone number's public key; ENOTFOUND when none was uploaded.
+	BusinessPublicKey(ctx context.Context, phoneNumberID string) (BusinessPublicKey, error)
+
 	// CreateFlow stores a new flow and assigns its ID (when empty) and Seq, taking its flow JSON from src.
 	// Returns ECONFLICT when the name is already used in the business account, ENOTFOUND when the flow
 	// to clone is gone, and any error of src.Finish.

@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -13,6 +15,8 @@ import (
 
 	"github.com/waflows/waflows/api/sqlite"
 	"github.com/waflows/waflows/client"
+	"github.com/waflows/waflows/endpoint"
+	"github.com/waflows/waflows/gen"
 	"github.com/waflows/waflows/internal/contracttest"
 	"github.com/waflows/waflows/internal/testflow"
 	"github.com/waflows/waflows/server"
@@ -21,6 +25,7 @@ import (
 const (
 	waba1, waba2   = "102290129340398", "109876543210987"
 	token1, token2 = "token-one", "token-two"
+	phone1         = "106540352242922"
 )
 
 // startServer runs the real server (SQLite, contract validation on) and returns its API base.
@@ -32,11 +37,11 @@ func startServer(t *testing.T) (string, *contracttest.Handler) {
 		t.Fatal(err)
 	}
 	access, err := server.ParseAccess([]byte(fmt.Sprintf(`
-business_accounts: [{id: "%s", name: "One"}, {id: "%s", name: "Two"}]
+business_accounts: [{id: "%s", name: "One", phone_numbers: [{id: "%s"}]}, {id: "%s", name: "Two"}]
 tokens:
   - {token: %s, business_accounts: ["%s"]}
   - {token: %s, business_accounts: ["%s"]}
-`, waba1, waba2, token1, waba1, token2, waba2)))
+`, waba1, phone1, waba2, token1, waba1, token2, waba2)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +190,17 @@ func TestLifecycle(t *testing.T) {
 	if _, err := c.DeleteFlow(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := endpoint.MarshalPublicKey(&key.PublicKey)
+	if _, err := c.SetBusinessPublicKey(ctx, phone1, string(pub)); err != nil {
+		t.Fatal(err)
+	}
+	if k, _, err := c.GetBusinessPublicKey(ctx, phone1); err != nil || k == nil || k.BusinessPublicKey != string(pub) {
+		t.Fatalf("business public key: %+v, %v", k, err)
+	}
 	if missing := contract.Uncovered(); len(missing) > 0 {
 		t.Fatalf("operations the client never called successfully: %v", missing)
 	}
@@ -295,5 +311,36 @@ func TestFlowsIterator(t *testing.T) {
 	}
 	if errs != 1 {
 		t.Fatalf("%d errors yielded, want 1", errs)
+	}
+}
+
+// TestBusinessPublicKey: a key uploaded with SetBusinessPublicKey is what GetBusinessPublicKey returns;
+// before any upload there is none; a key that is not 2048-bit RSA is a Graph error with code 100, and
+// another account's number is not found.
+func TestBusinessPublicKey(t *testing.T) {
+	base, _ := startServer(t)
+	c := newClient(t, base, token1)
+	ctx := context.Background()
+	if k, _, err := c.GetBusinessPublicKey(ctx, phone1); err != nil || k != nil {
+		t.Fatalf("before any upload: %+v, %v", k, err)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := endpoint.MarshalPublicKey(&key.PublicKey)
+	if _, err := c.SetBusinessPublicKey(ctx, phone1, string(pub)); err != nil {
+		t.Fatal(err)
+	}
+	k, _, err := c.GetBusinessPublicKey(ctx, phone1)
+	if err != nil || k == nil || k.BusinessPublicKey != string(pub) || k.BusinessPublicKeySignatureStatus != gen.BusinessPublicKeySignatureStatusVALID {
+		t.Fatalf("after upload: %+v, %v", k, err)
+	}
+	var ge *client.Error
+	if _, err := c.SetBusinessPublicKey(ctx, phone1, "not a key"); !errors.As(err, &ge) || ge.Code != 100 {
+		t.Fatalf("bad key: %v", err)
+	}
+	if _, _, err := newClient(t, base, token2).GetBusinessPublicKey(ctx, phone1); !errors.As(err, &ge) || ge.Code != 100 {
+		t.Fatalf("another account's number: %v", err)
 	}
 }

@@ -18,6 +18,24 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for BusinessPublicKeySignatureStatus.
+const (
+	BusinessPublicKeySignatureStatusMISMATCH BusinessPublicKeySignatureStatus = "MISMATCH"
+	BusinessPublicKeySignatureStatusVALID    BusinessPublicKeySignatureStatus = "VALID"
+)
+
+// Valid indicates whether the value is a known member of the BusinessPublicKeySignatureStatus enum.
+func (e BusinessPublicKeySignatureStatus) Valid() bool {
+	switch e {
+	case BusinessPublicKeySignatureStatusMISMATCH:
+		return true
+	case BusinessPublicKeySignatureStatusVALID:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FlowStatus.
 const (
 	FlowStatusBLOCKED    FlowStatus = "BLOCKED"
@@ -110,6 +128,24 @@ func (e UploadFlowJSONMultipartBodyName) Valid() bool {
 		return false
 	}
 }
+
+// BusinessEncryption A phone number's business public key and its signature status.
+type BusinessEncryption struct {
+	// BusinessPublicKey The RSA public key in PEM format.
+	BusinessPublicKey string `json:"business_public_key"`
+
+	// BusinessPublicKeySignatureStatus Whether the stored key's signature verifies.
+	BusinessPublicKeySignatureStatus BusinessPublicKeySignatureStatus `json:"business_public_key_signature_status"`
+}
+
+// BusinessEncryptionUploadRequest defines model for BusinessEncryptionUploadRequest.
+type BusinessEncryptionUploadRequest struct {
+	// BusinessPublicKey A 2048-bit RSA public key in PEM format.
+	BusinessPublicKey string `json:"business_public_key"`
+}
+
+// BusinessPublicKeySignatureStatus Whether the stored key's signature verifies.
+type BusinessPublicKeySignatureStatus string
 
 // CreateFlowRequest defines model for CreateFlowRequest.
 type CreateFlowRequest struct {
@@ -224,6 +260,9 @@ type UpdateFlowRequest struct {
 // FlowID defines model for FlowId.
 type FlowID = string
 
+// PhoneNumberID defines model for PhoneNumberId.
+type PhoneNumberID = string
+
 // WabaID defines model for WabaId.
 type WabaID = string
 
@@ -267,6 +306,17 @@ type UploadFlowJSON200JSONResponseBody struct {
 	ValidationErrors *[]FlowValidationError `json:"validation_errors,omitempty"`
 }
 
+// GetBusinessEncryptionParams defines parameters for GetBusinessEncryption.
+type GetBusinessEncryptionParams struct {
+	// Fields Comma-separated fields to return (business_public_key, business_public_key_signature_status).
+	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// GetBusinessEncryption200JSONResponseBody defines parameters for GetBusinessEncryption.
+type GetBusinessEncryption200JSONResponseBody struct {
+	Data []BusinessEncryption `json:"data"`
+}
+
 // ListFlowsParams defines parameters for ListFlows.
 type ListFlowsParams struct {
 	// Fields Comma-separated fields to return
@@ -305,6 +355,15 @@ type UpdateFlowJSONRequestBody = UpdateFlowRequest
 
 // UploadFlowJSONMultipartRequestBody defines body for UploadFlowJSON for multipart/form-data ContentType.
 type UploadFlowJSONMultipartRequestBody UploadFlowJSONMultipartBody
+
+// SetBusinessEncryptionJSONRequestBody defines body for SetBusinessEncryption for application/json ContentType.
+type SetBusinessEncryptionJSONRequestBody = BusinessEncryptionUploadRequest
+
+// SetBusinessEncryptionFormdataRequestBody defines body for SetBusinessEncryption for application/x-www-form-urlencoded ContentType.
+type SetBusinessEncryptionFormdataRequestBody = BusinessEncryptionUploadRequest
+
+// SetBusinessEncryptionMultipartRequestBody defines body for SetBusinessEncryption for multipart/form-data ContentType.
+type SetBusinessEncryptionMultipartRequestBody = BusinessEncryptionUploadRequest
 
 // CreateFlowJSONRequestBody defines body for CreateFlow for application/json ContentType.
 type CreateFlowJSONRequestBody = CreateFlowRequest
@@ -444,6 +503,40 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
 	PublishFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBusinessEncryption Get a phone number's business public key
+	//
+	// Returns the business public key uploaded for the phone number and whether its signature is valid; data is empty until a key is uploaded.
+	//
+	// Corresponds with GET /{phone-number-id}/whatsapp_business_encryption (the `GetBusinessEncryption` operationId).
+	GetBusinessEncryption(ctx context.Context, phoneNumberID PhoneNumberID, params *GetBusinessEncryptionParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBusinessEncryptionWithBody Upload a phone number's business public key
+	//
+	// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+	SetBusinessEncryptionWithBody(ctx context.Context, phoneNumberID PhoneNumberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBusinessEncryption Upload a phone number's business public key
+	//
+	// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+	SetBusinessEncryption(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBusinessEncryptionWithFormdataBody Upload a phone number's business public key
+	//
+	// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+	SetBusinessEncryptionWithFormdataBody(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFlows WhatsApp List Flows
 	//
@@ -603,6 +696,80 @@ func (c *Client) DeprecateFlow(ctx context.Context, flowID FlowID, reqEditors ..
 // Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
 func (c *Client) PublishFlow(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishFlowRequest(c.Server, flowID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBusinessEncryption Get a phone number's business public key
+//
+// Returns the business public key uploaded for the phone number and whether its signature is valid; data is empty until a key is uploaded.
+//
+// Corresponds with GET /{phone-number-id}/whatsapp_business_encryption (the `GetBusinessEncryption` operationId).
+func (c *Client) GetBusinessEncryption(ctx context.Context, phoneNumberID PhoneNumberID, params *GetBusinessEncryptionParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBusinessEncryptionRequest(c.Server, phoneNumberID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBusinessEncryptionWithBody Upload a phone number's business public key
+//
+// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+func (c *Client) SetBusinessEncryptionWithBody(ctx context.Context, phoneNumberID PhoneNumberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBusinessEncryptionRequestWithBody(c.Server, phoneNumberID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBusinessEncryption Upload a phone number's business public key
+//
+// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+func (c *Client) SetBusinessEncryption(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBusinessEncryptionRequest(c.Server, phoneNumberID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBusinessEncryptionWithFormdataBody Upload a phone number's business public key
+//
+// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+func (c *Client) SetBusinessEncryptionWithFormdataBody(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBusinessEncryptionRequestWithFormdataBody(c.Server, phoneNumberID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -948,6 +1115,125 @@ func NewPublishFlowRequest(server string, flowID FlowID) (*http.Request, error) 
 	return req, nil
 }
 
+// NewGetBusinessEncryptionRequest constructs an http.Request for the GetBusinessEncryption method
+func NewGetBusinessEncryptionRequest(server string, phoneNumberID PhoneNumberID, params *GetBusinessEncryptionParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "phone-number-id", phoneNumberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/whatsapp_business_encryption", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Fields != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetBusinessEncryptionRequest calls the generic SetBusinessEncryption builder with application/json body
+func NewSetBusinessEncryptionRequest(server string, phoneNumberID PhoneNumberID, body SetBusinessEncryptionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetBusinessEncryptionRequestWithBody(server, phoneNumberID, "application/json", bodyReader)
+}
+
+// NewSetBusinessEncryptionRequestWithFormdataBody calls the generic SetBusinessEncryption builder with application/x-www-form-urlencoded body
+func NewSetBusinessEncryptionRequestWithFormdataBody(server string, phoneNumberID PhoneNumberID, body SetBusinessEncryptionFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewSetBusinessEncryptionRequestWithBody(server, phoneNumberID, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewSetBusinessEncryptionRequestWithBody constructs an http.Request for the SetBusinessEncryption method, with any body, and a specified content type
+func NewSetBusinessEncryptionRequestWithBody(server string, phoneNumberID PhoneNumberID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "phone-number-id", phoneNumberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/%s/whatsapp_business_encryption", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListFlowsRequest constructs an http.Request for the ListFlows method
 func NewListFlowsRequest(server string, wabaID WabaID, params *ListFlowsParams) (*http.Request, error) {
 	var err error
@@ -1207,6 +1493,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /{flow-id}/publish (the `PublishFlow` operationId).
 	PublishFlowWithResponse(ctx context.Context, flowID FlowID, reqEditors ...RequestEditorFn) (*PublishFlowResponse, error)
+
+	// GetBusinessEncryptionWithResponse Get a phone number's business public key
+	//
+	// Returns the business public key uploaded for the phone number and whether its signature is valid; data is empty until a key is uploaded.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /{phone-number-id}/whatsapp_business_encryption (the `GetBusinessEncryption` operationId).
+	GetBusinessEncryptionWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, params *GetBusinessEncryptionParams, reqEditors ...RequestEditorFn) (*GetBusinessEncryptionResponse, error)
+
+	// SetBusinessEncryptionWithBodyWithResponse Upload a phone number's business public key
+	//
+	// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+	SetBusinessEncryptionWithBodyWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBusinessEncryptionResponse, error)
+
+	// SetBusinessEncryptionWithResponse Upload a phone number's business public key
+	//
+	// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+	SetBusinessEncryptionWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBusinessEncryptionResponse, error)
+
+	// SetBusinessEncryptionWithFormdataBodyWithResponse Upload a phone number's business public key
+	//
+	// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+	SetBusinessEncryptionWithFormdataBodyWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionFormdataRequestBody, reqEditors ...RequestEditorFn) (*SetBusinessEncryptionResponse, error)
 
 	// ListFlowsWithResponse WhatsApp List Flows
 	//
@@ -1572,6 +1894,102 @@ func (r PublishFlowResponse) ContentType() string {
 	return ""
 }
 
+type GetBusinessEncryptionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GetBusinessEncryption200JSONResponseBody
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GraphError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBusinessEncryptionResponse) GetJSON200() *GetBusinessEncryption200JSONResponseBody {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBusinessEncryptionResponse) GetJSONDefault() *GraphError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBusinessEncryptionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBusinessEncryptionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBusinessEncryptionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBusinessEncryptionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SetBusinessEncryptionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SuccessResponse
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *GraphError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetBusinessEncryptionResponse) GetJSON200() *SuccessResponse {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SetBusinessEncryptionResponse) GetJSONDefault() *GraphError {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SetBusinessEncryptionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetBusinessEncryptionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetBusinessEncryptionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetBusinessEncryptionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListFlowsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -1786,6 +2204,66 @@ func (c *ClientWithResponses) PublishFlowWithResponse(ctx context.Context, flowI
 		return nil, err
 	}
 	return ParsePublishFlowResponse(rsp)
+}
+
+// GetBusinessEncryptionWithResponse Get a phone number's business public key
+//
+// Returns the business public key uploaded for the phone number and whether its signature is valid; data is empty until a key is uploaded.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /{phone-number-id}/whatsapp_business_encryption (the `GetBusinessEncryption` operationId).
+func (c *ClientWithResponses) GetBusinessEncryptionWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, params *GetBusinessEncryptionParams, reqEditors ...RequestEditorFn) (*GetBusinessEncryptionResponse, error) {
+	rsp, err := c.GetBusinessEncryption(ctx, phoneNumberID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBusinessEncryptionResponse(rsp)
+}
+
+// SetBusinessEncryptionWithBodyWithResponse Upload a phone number's business public key
+//
+// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+func (c *ClientWithResponses) SetBusinessEncryptionWithBodyWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBusinessEncryptionResponse, error) {
+	rsp, err := c.SetBusinessEncryptionWithBody(ctx, phoneNumberID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBusinessEncryptionResponse(rsp)
+}
+
+// SetBusinessEncryptionWithResponse Upload a phone number's business public key
+//
+// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+func (c *ClientWithResponses) SetBusinessEncryptionWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBusinessEncryptionResponse, error) {
+	rsp, err := c.SetBusinessEncryption(ctx, phoneNumberID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBusinessEncryptionResponse(rsp)
+}
+
+// SetBusinessEncryptionWithFormdataBodyWithResponse Upload a phone number's business public key
+//
+// Stores a 2048-bit RSA public key (PEM) for the phone number, replacing the one before; WhatsApp encrypts data endpoint requests of flows sent from the number with it.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /{phone-number-id}/whatsapp_business_encryption (the `SetBusinessEncryption` operationId).
+func (c *ClientWithResponses) SetBusinessEncryptionWithFormdataBodyWithResponse(ctx context.Context, phoneNumberID PhoneNumberID, body SetBusinessEncryptionFormdataRequestBody, reqEditors ...RequestEditorFn) (*SetBusinessEncryptionResponse, error) {
+	rsp, err := c.SetBusinessEncryptionWithFormdataBody(ctx, phoneNumberID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBusinessEncryptionResponse(rsp)
 }
 
 // ListFlowsWithResponse WhatsApp List Flows
@@ -2040,6 +2518,72 @@ func ParsePublishFlowResponse(rsp *http.Response) (*PublishFlowResponse, error) 
 	}
 
 	response := &PublishFlowResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SuccessResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GraphError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBusinessEncryptionResponse parses an HTTP response from a GetBusinessEncryptionWithResponse call
+func ParseGetBusinessEncryptionResponse(rsp *http.Response) (*GetBusinessEncryptionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBusinessEncryptionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GetBusinessEncryption200JSONResponseBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest GraphError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSetBusinessEncryptionResponse parses an HTTP response from a SetBusinessEncryptionWithResponse call
+func ParseSetBusinessEncryptionResponse(rsp *http.Response) (*SetBusinessEncryptionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetBusinessEncryptionResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -154,17 +154,34 @@ func TestParseAccess(t *testing.T) {
 	if len(good.BusinessAccounts) != 2 || good.BusinessAccounts[0].Name != "Acme Clinic" || len(good.Tokens) != 3 {
 		t.Fatalf("parsed %+v", good)
 	}
+	wantPhones := []api.PhoneNumber{{ID: phone1, WABAID: waba1, DisplayPhoneNumber: "+1 555-0100"}, {ID: phone2, WABAID: waba2}}
+	if !reflect.DeepEqual(good.PhoneNumbers, wantPhones) {
+		t.Fatalf("phone numbers %+v, want %+v", good.PhoneNumbers, wantPhones)
+	}
+	if len(good.Apps) != 1 || good.Apps[0].ID != app1 || good.Apps[0].Secret != secret1 || good.Tokens[0].App != app1 {
+		t.Fatalf("apps %+v, tokens %+v", good.Apps, good.Tokens)
+	}
+	const acct = "business_accounts: [{id: \"1\", phone_numbers: [{id: \"5\"}]}]\n"
+	const tok = "tokens: [{token: t, business_accounts: [\"1\"]}]\n"
 	bad := map[string]string{
-		"unknown key":        "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nextra: 1\n",
-		"non-numeric id":     "business_accounts: [{id: \"abc\"}]\ntokens: [{token: t, business_accounts: [abc]}]\n",
-		"duplicate account":  "business_accounts: [{id: \"1\"}, {id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\n",
-		"undeclared account": "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"2\"]}]\n",
-		"duplicate token":    "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}, {token: t}]\n",
-		"empty token":        "business_accounts: [{id: \"1\"}]\ntokens: [{token: \"\", business_accounts: [\"1\"]}]\n",
-		"no tokens":          "business_accounts: [{id: \"1\"}]\n",
-		"no accounts":        "tokens: [{token: t}]\n",
-		"short signing key":  "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nsigning_key: short\n",
-		"not yaml":           "{{{",
+		"non-numeric phone":       "business_accounts: [{id: \"1\", phone_numbers: [{id: \"+1555\"}]}]\n" + tok,
+		"phone reuses an id":      "business_accounts: [{id: \"1\", phone_numbers: [{id: \"1\"}]}]\n" + tok,
+		"phone listed twice":      "business_accounts: [{id: \"1\", phone_numbers: [{id: \"5\"}, {id: \"5\"}]}]\n" + tok,
+		"app without secret":      acct + "apps: [{id: \"7\"}]\n" + tok,
+		"app reuses a phone id":   acct + "apps: [{id: \"5\", secret: s}]\n" + tok,
+		"non-numeric app":         acct + "apps: [{id: \"my-app\", secret: s}]\n" + tok,
+		"token of undeclared app": acct + "tokens: [{token: t, business_accounts: [\"1\"], app: \"7\"}]\n",
+		"unknown phone key":       "business_accounts: [{id: \"1\", phone_numbers: [{id: \"5\", key: x}]}]\n" + tok,
+		"unknown key":             "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nextra: 1\n",
+		"non-numeric id":          "business_accounts: [{id: \"abc\"}]\ntokens: [{token: t, business_accounts: [abc]}]\n",
+		"duplicate account":       "business_accounts: [{id: \"1\"}, {id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\n",
+		"undeclared account":      "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"2\"]}]\n",
+		"duplicate token":         "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}, {token: t}]\n",
+		"empty token":             "business_accounts: [{id: \"1\"}]\ntokens: [{token: \"\", business_accounts: [\"1\"]}]\n",
+		"no tokens":               "business_accounts: [{id: \"1\"}]\n",
+		"no accounts":             "tokens: [{token: t}]\n",
+		"short signing key":       "business_accounts: [{id: \"1\"}]\ntokens: [{token: t, business_accounts: [\"1\"]}]\nsigning_key: short\n",
+		"not yaml":                "{{{",
 	}
 	for name, doc := range bad {
 		if _, err := server.ParseAccess([]byte(doc)); err == nil {

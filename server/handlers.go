@@ -69,7 +69,9 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaID) error {
 		return err
 	}
 	now := s.now().UTC()
-	f := &api.Flow{WABAID: wabaID, Name: *req.Name, Status: api.StatusDraft, Categories: cats, CreatedAt: now, UpdatedAt: now}
+	// Graph links a flow created through the API to the app of the token that created it.
+	f := &api.Flow{WABAID: wabaID, Name: *req.Name, Status: api.StatusDraft, Categories: cats, CreatedAt: now, UpdatedAt: now,
+		ApplicationID: callerGrant(c).app}
 	if req.EndpointURI != nil {
 		if err := api.CheckEndpointURI(*req.EndpointURI); err != nil {
 			return err

@@ -25,10 +25,15 @@ import (
 	"github.com/waflows/waflows/server"
 )
 
-// The access file every test server uses: two business accounts, a token for each and one for both.
+// The access file every test server uses: two business accounts with a phone number each, an app for
+// the first, a token for each account and one for both.
 const (
 	waba1    = "102290129340398"
 	waba2    = "109876543210987"
+	phone1   = "106540352242922"
+	phone2   = "106540352242933"
+	app1     = "1234567890123456"
+	secret1  = "acme-app-secret"
 	tokenA   = "token-acme"
 	tokenB   = "token-other"
 	tokenAll = "token-both"
@@ -38,11 +43,21 @@ const accessYAML = `
 business_accounts:
   - id: "102290129340398"
     name: "Acme Clinic"
+    phone_numbers:
+      - id: "106540352242922"
+        display_phone_number: "+1 555-0100"
   - id: "109876543210987"
     name: "Other Co"
+    phone_numbers:
+      - id: "106540352242933"
+apps:
+  - id: "1234567890123456"
+    name: "Acme app"
+    secret: "acme-app-secret"
 tokens:
   - token: "token-acme"
     business_accounts: ["102290129340398"]
+    app: "1234567890123456"
   - token: "token-other"
     business_accounts: ["109876543210987"]
   - token: "token-both"

@@ -52,6 +52,8 @@ type Server struct {
 	store     api.FlowStore
 	grants    grants
 	accounts  map[string]api.BusinessAccount
+	phones    map[string]api.PhoneNumber
+	apps      map[string]App
 	signKey   []byte
 	publicURL string
 	log       *slog.Logger
@@ -77,6 +79,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		store:     cfg.Store,
 		grants:    newGrants(cfg.Access),
 		accounts:  map[string]api.BusinessAccount{},
+		phones:    map[string]api.PhoneNumber{},
+		apps:      map[string]App{},
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		log:       cfg.Logger,
 		now:       cfg.Now,
@@ -106,6 +110,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: store business account %s: %w", a.ID, err)
 		}
 		s.accounts[a.ID] = a
+	}
+	for _, p := range cfg.Access.PhoneNumbers {
+		s.phones[p.ID] = p
+	}
+	for _, a := range cfg.Access.Apps {
+		s.apps[a.ID] = a
 	}
 	key := cfg.Access.SigningKey
 	if key == "" {

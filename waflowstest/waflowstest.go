@@ -24,10 +24,14 @@ import (
 	"github.com/waflows/waflows/server"
 )
 
-// The default business account and its token.
+// The default business account, its phone number, its token and the app the token belongs to (flows
+// created with the token are linked to it; its secret signs data endpoint requests).
 const (
 	DefaultBusinessAccountID = "102290129340398"
+	DefaultPhoneNumberID     = "106540352242922"
 	DefaultToken             = "waflowstest-token"
+	DefaultAppID             = "1234567890123456"
+	DefaultAppSecret         = "waflowstest-app-secret"
 )
 
 // Server is a running waflows server.
@@ -38,6 +42,10 @@ type Server struct {
 	Token string
 	// BusinessAccountID is the default WhatsApp Business Account.
 	BusinessAccountID string
+	// PhoneNumberID is the default account's phone number (for whatsapp_business_encryption).
+	PhoneNumberID string
+	// AppID and AppSecret are the Meta app of Token.
+	AppID, AppSecret string
 
 	tokens map[string]string
 	http   *httptest.Server
@@ -77,12 +85,15 @@ func New(opts ...Option) (*Server, error) {
 	}
 	access := &server.Access{
 		BusinessAccounts: []api.BusinessAccount{{ID: DefaultBusinessAccountID, Name: "Test business account"}},
-		Tokens:           []server.Token{{Token: DefaultToken, BusinessAccounts: []string{DefaultBusinessAccountID}}},
+		PhoneNumbers:     []api.PhoneNumber{{ID: DefaultPhoneNumberID, WABAID: DefaultBusinessAccountID, DisplayPhoneNumber: "+1 555-0100"}},
+		Apps:             []server.App{{ID: DefaultAppID, Name: "Test app", Secret: DefaultAppSecret}},
+		Tokens:           []server.Token{{Token: DefaultToken, BusinessAccounts: []string{DefaultBusinessAccountID}, App: DefaultAppID}},
 	}
-	s := &Server{Token: DefaultToken, BusinessAccountID: DefaultBusinessAccountID,
+	s := &Server{Token: DefaultToken, BusinessAccountID: DefaultBusinessAccountID, PhoneNumberID: DefaultPhoneNumberID,
+		AppID: DefaultAppID, AppSecret: DefaultAppSecret,
 		tokens: map[string]string{DefaultBusinessAccountID: DefaultToken}}
 	for i, a := range cfg.extra {
-		if _, dup := s.tokens[a.id]; dup {
+		if _, dup := s.tokens[a.id]; dup || a.id == DefaultPhoneNumberID || a.id == DefaultAppID {
 			return nil, fmt.Errorf("business account %s is added twice", a.id)
 		}
 		token := fmt.Sprintf("waflowstest-token-%d", i+2)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -163,6 +164,31 @@ func (s *Store) InitSetting(ctx context.Context, key, value string) (string, err
 		return s.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	})
 	return v, err
+}
+
+// PutBusinessPublicKey stores the public key of a phone number, replacing the one before.
+func (s *Store) PutBusinessPublicKey(ctx context.Context, k api.BusinessPublicKey) error {
+	return s.again(ctx, func() error { // an upsert of the same values: running it twice is running it once
+		_, err := s.pool.Exec(ctx, `INSERT INTO business_public_keys (phone_number_id, public_key, updated_at)
+			VALUES ($1, $2, $3) ON CONFLICT (phone_number_id) DO UPDATE SET public_key = excluded.public_key, updated_at = excluded.updated_at`,
+			k.PhoneNumberID, k.PEM, k.UpdatedAt.UnixNano())
+		return err
+	})
+}
+
+// BusinessPublicKey returns a phone number's public key; ENOTFOUND when none was uploaded.
+func (s *Store) BusinessPublicKey(ctx context.Context, phoneNumberID string) (api.BusinessPublicKey, error) {
+	k := api.BusinessPublicKey{PhoneNumberID: phoneNumberID}
+	var at int64
+	err := s.again(ctx, func() error {
+		return s.pool.QueryRow(ctx, `SELECT public_key, updated_at FROM business_public_keys WHERE phone_number_id = $1`,
+			phoneNumberID).Scan(&k.PEM, &at)
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return api.BusinessPublicKey{}, api.NotFound(phoneNumberID)
+	}
+	k.UpdatedAt = time.Unix(0, at).UTC()
+	return k, err
 }
 
 // wrap turns driver errors into domain errors where they mean something to a caller.

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/waflows/waflows/api"
 	sqlite3 "modernc.org/sqlite"
@@ -227,6 +228,30 @@ func (s *Store) InitSetting(ctx context.Context, key, value string) (string, err
 	var v string
 	err := s.writer.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	return v, wrap(err)
+}
+
+// PutBusinessPublicKey stores the public key of a phone number, replacing the one before.
+func (s *Store) PutBusinessPublicKey(ctx context.Context, k api.BusinessPublicKey) error {
+	if err := s.checkFile(); err != nil {
+		return err
+	}
+	_, err := s.writer.ExecContext(ctx, `INSERT INTO business_public_keys (phone_number_id, public_key, updated_at)
+		VALUES (?, ?, ?) ON CONFLICT (phone_number_id) DO UPDATE SET public_key = excluded.public_key, updated_at = excluded.updated_at`,
+		k.PhoneNumberID, k.PEM, k.UpdatedAt.UnixNano())
+	return wrap(err)
+}
+
+// BusinessPublicKey returns a phone number's public key; ENOTFOUND when none was uploaded.
+func (s *Store) BusinessPublicKey(ctx context.Context, phoneNumberID string) (api.BusinessPublicKey, error) {
+	k := api.BusinessPublicKey{PhoneNumberID: phoneNumberID}
+	var at int64
+	err := s.reader.QueryRowContext(ctx, `SELECT public_key, updated_at FROM business_public_keys WHERE phone_number_id = ?`,
+		phoneNumberID).Scan(&k.PEM, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return api.BusinessPublicKey{}, api.NotFound(phoneNumberID)
+	}
+	k.UpdatedAt = time.Unix(0, at).UTC()
+	return k, wrap(err)
 }
 
 // wrap turns driver errors into domain errors where they mean something to a caller.

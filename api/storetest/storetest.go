@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 		{"Health", testHealth},
 		{"BusinessAccounts", testBusinessAccounts},
 		{"Settings", testSettings},
+		{"BusinessPublicKeys", testBusinessPublicKeys},
 		{"CreateAndGet", testCreateAndGet},
 		{"NameUniquePerAccount", testNameUnique},
 		{"Clone", testClone},
@@ -124,6 +125,32 @@ func testSettings(t *testing.T, s api.FlowStore) {
 	}
 	if v, _ := s.Setting(ctx, "k"); v != "first" {
 		t.Fatalf("Setting = %q", v)
+	}
+}
+
+// testBusinessPublicKeys: a phone number has no key until one is put; a second put replaces it; keys of
+// other numbers are apart.
+func testBusinessPublicKeys(t *testing.T, s api.FlowStore) {
+	const phone1, phone2 = "106540352242922", "106540352242923"
+	if _, err := s.BusinessPublicKey(ctx, phone1); api.ErrorCodeOf(err) != api.ENOTFOUND {
+		t.Fatalf("key before any upload: %v, want ENOTFOUND", err)
+	}
+	first := api.BusinessPublicKey{PhoneNumberID: phone1, PEM: "-----BEGIN PUBLIC KEY-----\nfirst\n-----END PUBLIC KEY-----\n", UpdatedAt: now}
+	if err := s.PutBusinessPublicKey(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.BusinessPublicKey(ctx, phone1); err != nil || got != first {
+		t.Fatalf("BusinessPublicKey = %+v, %v; want %+v", got, err, first)
+	}
+	second := api.BusinessPublicKey{PhoneNumberID: phone1, PEM: "second", UpdatedAt: now.Add(time.Minute)}
+	if err := s.PutBusinessPublicKey(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.BusinessPublicKey(ctx, phone1); err != nil || got != second {
+		t.Fatalf("after replacing: %+v, %v; want %+v", got, err, second)
+	}
+	if _, err := s.BusinessPublicKey(ctx, phone2); api.ErrorCodeOf(err) != api.ENOTFOUND {
+		t.Fatalf("another number's key: %v, want ENOTFOUND", err)
 	}
 }
 

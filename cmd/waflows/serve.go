@@ -190,17 +190,20 @@ func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 func printBanner(w io.Writer, base, db string, access *server.Access, dev bool) {
 	fmt.Fprintf(w, "waflows: serving the WhatsApp Flows API at %s%s (database %s)\n", base, server.APIPrefix, redactDSN(db))
 	if !dev {
-		fmt.Fprintf(w, "waflows: %d business account(s) and %d token(s) from the access file\n",
-			len(access.BusinessAccounts), len(access.Tokens))
+		fmt.Fprintf(w, "waflows: %d business account(s), %d phone number(s), %d app(s) and %d token(s) from the access file\n",
+			len(access.BusinessAccounts), len(access.PhoneNumbers), len(access.Apps), len(access.Tokens))
 		return
 	}
 	waba, token := access.BusinessAccounts[0].ID, access.Tokens[0].Token
+	phone, app := access.PhoneNumbers[0].ID, access.Apps[0]
 	fmt.Fprintf(w, `waflows: development credentials (kept in the database; pass --config to use your own)
   business account: %s
   token:            %s
+  phone number:     %s
+  app:              %s (secret %s; flows you create are linked to it)
 try:
   curl -s -H 'Authorization: Bearer %s' %s%s/%s/flows
-`, waba, token, token, base, server.APIPrefix, waba)
+`, waba, token, phone, app.ID, app.Secret, token, base, server.APIPrefix, waba)
 }
 
 // redactDSN hides the passwords in a database URL (user:password@, ?password=) or key=value string

@@ -42,6 +42,12 @@ type ServerInterface interface {
 	// PublishFlow WhatsApp Publish Flow
 	// (POST /{flow-id}/publish)
 	PublishFlow(ctx echo.Context, flowID FlowID) error
+	// GetBusinessEncryption Get a phone number's business public key
+	// (GET /{phone-number-id}/whatsapp_business_encryption)
+	GetBusinessEncryption(ctx echo.Context, phoneNumberID PhoneNumberID, params GetBusinessEncryptionParams) error
+	// SetBusinessEncryption Upload a phone number's business public key
+	// (POST /{phone-number-id}/whatsapp_business_encryption)
+	SetBusinessEncryption(ctx echo.Context, phoneNumberID PhoneNumberID) error
 	// ListFlows WhatsApp List Flows
 	// (GET /{waba-id}/flows)
 	ListFlows(ctx echo.Context, wabaID WabaID, params ListFlowsParams) error
@@ -176,6 +182,47 @@ func (w *ServerInterfaceWrapper) PublishFlow(ctx echo.Context) error {
 	return err
 }
 
+// GetBusinessEncryption converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBusinessEncryption(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "phone-number-id" -------------
+	var phoneNumberID PhoneNumberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "phone-number-id", ctx.Param("phone-number-id"), &phoneNumberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter phone-number-id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBusinessEncryptionParams
+	// ------------- Optional query parameter "fields" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "fields", ctx.QueryParams(), &params.Fields, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter fields: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBusinessEncryption(ctx, phoneNumberID, params)
+	return err
+}
+
+// SetBusinessEncryption converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBusinessEncryption(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "phone-number-id" -------------
+	var phoneNumberID PhoneNumberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "phone-number-id", ctx.Param("phone-number-id"), &phoneNumberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter phone-number-id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBusinessEncryption(ctx, phoneNumberID)
+	return err
+}
+
 // ListFlows converts echo context to params.
 func (w *ServerInterfaceWrapper) ListFlows(ctx echo.Context) error {
 	var err error
@@ -294,6 +341,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/:flow-id/publish", wrapper.PublishFlow, options.OperationMiddlewares["publishFlow"]...)
 	router.GET(options.BaseURL+"/:waba-id/flows", wrapper.ListFlows, options.OperationMiddlewares["listFlows"]...)
 	router.POST(options.BaseURL+"/:waba-id/flows", wrapper.CreateFlow, options.OperationMiddlewares["createFlow"]...)
+	router.GET(options.BaseURL+"/:phone-number-id/whatsapp_business_encryption", wrapper.GetBusinessEncryption, options.OperationMiddlewares["getBusinessEncryption"]...)
+	router.POST(options.BaseURL+"/:phone-number-id/whatsapp_business_encryption", wrapper.SetBusinessEncryption, options.OperationMiddlewares["setBusinessEncryption"]...)
 
 }
 
@@ -302,52 +351,59 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fpvb9s40v8q8/A5YLuAYqft3Zv0lZO4bW7T2IidLQ6LwBhLI5tbidSSlBOjyHc/8I9s2ZKapBv39u6d",
-	"LY3I4cxvhr8Z8iuLZV5IQcJodvKVFagwJ0PK/XufybuLxP5KSMeKF4ZLwU7cc7g4ZxHj9m+BZskiJjAn",
-	"dsLSTN4d8YRFTNEfJVeUsBOjSoqYjpeUox3OrAsrqo3iYsEeHiL2GefYNtXnJRo9KAo4LTUXpDUM4liW",
-	"wnTOf4dzfO78D1ZYF1Jocgv/oLBYDpWSyv6LpTAkjP2JRZHxGK1y/d+11fBrbdi/KUrZCfv//taoff9W",
-	"92tDuvl2lzkA9x4G4wsgK9RzVgkf27HPFKEha/lr+qMk7dQplCxIGe61jtHQQqrwjxvK9WNa2fHO/Gdr",
-	"9hBVhkGl0P2PMyloZl064y3euTgHmQLdc224WICVAyPBfcUiRveYF5l3Ss6THs7j12/esmjf/hEjkRSS",
-	"CzMrFW9O83E6HU+gkoFUKkjQINB9vESx2J0q/JqtMCvtm1SqHA07YXbolqnd4ipf7s47XZJb008aHOT/",
-	"ORldRUAilgklgBoQ/DjwCg3kUht4fQyfTn9+ByvMeILGiokEtJEqfCGgLDKJCdzJMktgTr02pTyWW+Mu",
-	"4brIcA1OpL7wof+1iZS2cYtynnG9bA499i/AhCUDGpAipnfADXANsYNfAlJka+CpfRqjgDlBGJKS2kLm",
-	"UmaEgvnAqqLwNxZ0rgH1dvONnP9OsbFKnpVKSzXGhVW6iXL3VjdfYGpItUR3xOaUSkXtiacxu6B7F1vf",
-	"j6hC0YrLUrcDqnoLBS7oHeBck7C29qbnShv3pvfoRG3KW4T8kMRg42+GBZ+tSGnug6fbYo/G+/cb26el",
-	"p2caG+nfqXQVlM8MOetvavEK3RdckZ6hg9tmnTZrHBmeU/dqu+aYlSrbGevJuNEGjQcsiTK3oXp+PXg/",
-	"ZREb35xeXkw+Du1uez4cXw/PBlP35/RydPaL+zX9eD2aTi+H5zaat8apRmhoG3Ijl2Lm9rrnofLXzddh",
-	"N22C886SBiyK2Tz4ZYaeNDSd0GHQytWPmq4rCDex08gBA59fQ0yubZxXNp9cfLia3YxZ5H9dXLGIDcbj",
-	"0cXV9NPwajo7HY1+ubj6wCJ2ORyczz4Mr4bXg+nFyMqdja6mg7Pp7GZi/9xMpqNPw+vZ5GY8Hl1bL0xu",
-	"rn8d/otFbDT9OLyu5d3totus28wlMitzMSOxG3d/f7MZkAtDC3KOCcLaoDJPEKdqyudkEvvNzD+uf2hs",
-	"Gm+Rz7igJ2rvRJ+qe05a42JPiY+UZRJSJXOoiOz/teYImwtpLxAaUrswb0PeLm9t7j1zmawdY1uRWu9T",
-	"TqgosIXkXqrqwkKyu+DXx8edfp3pct744O3bbvlSk5rletFqi5qI4SajVqF0bhTGNOsIcq5nRqHQPJD7",
-	"ffKy49QOb9S9PRqUZjm8j8mbvC3x1slQNXiQi7w5d7S+bcs39TG8Y9pI1KSMY9L6Ovi06TztBXaW4Ouk",
-	"FhLXGP6mSB4rR2q10uy5u/QBGMvLUY7v4QGtO4emuFTcrCd2CX6pc0JFygKpGcGTtTaUw40mBVP5hQTc",
-	"cbOE5m6Xo8AF5ZZXFqRyrrXHozOVc62bZavl0pjCl6V0b0gJzM5lrL9RjVtjaziXcWlnwYB3Rz/cYPqk",
-	"309oRZkFhO6lGNNcyi+9WOb9RMa6Xyndt5uhdtEoUllV2xg7PIWK/hMZhHGGxjoGJmVRSGWePJ328n3W",
-	"KLptRtxbkUuGAucZaajMSdrVtK4AisDbNqrKnsjVdwkViixmbT1Yxqa01Z5L6RgbvvIllXbu4mI7ZyyF",
-	"ZaLOfLoXVAj6AhYOrs6LdjFcLCLQpVrRWkeQESYQY2Gn8jpIsyQFi5Lb2pTuC1KcREwa7DIWgK56PZqj",
-	"pgR0rIgEJJRywe3s4DHvSjhSuR6lE1IrHlPNwHd3d73Kbc6yGS0w61dmOnIf2gF8PmZN07KIbZg3e/O6",
-	"d2x9IgsSWHB2wt727KPI9XMc+PpfQzPpwUMxI9NSFZ+757YYt9I9GNkS1ZHPYPZQqPrvkx6Mq4o1vM9L",
-	"bbxA8KL1nTaErqS1kHIeukg2k7kyK9rplv3Wnp22Iv3QTXu43Ws2vTk+frEu037Wb2k1+SaCt4WPiRTL",
-	"zHSNvFF1t4MVMV3mOVqCu3W0Nw4E6xhcWLu4CV2hf3+U81jJ+Is+2hg1OBbX7OQ4YgnXBZp4aet49n5w",
-	"eXk6OPvFzbYg0/T8NRnFaUUaEjLIMw04l6UBBF1QzFMee0g0vPiBzJ9yYbSvyZnMczzSZGUtflJOWeLy",
-	"hiJTKvHNDpVrYv5RklrXuqhuAPatpuUhceSs0wUeFcz+0vD5QOYg2CmkbgGPZzCPp43SybWkjRiFkC5x",
-	"5DLhKafkne98gllS3p1CttTpz6UQR7tOZbJ+Ma83Sd3DLuG0/PDhL5C+gk9eGH9++QeA4ENU28r6qDX5",
-	"05ZHkppZEnhheJVW/WdIeUY/ux44fju7Dfw8/6ltarcYSNDgDpXfqxWsrpsqvsG4E3knMonJ0xpcz2jf",
-	"NMuEYtN2/hZQd1rUbeS+ecLjHXno3Akbr1f4DQ8OlEOtVzS45kGRYRxQu0VrnWLyjHrgzlR4RsB17ZBE",
-	"bo5FLJVFsfYtCQ2oKGyhjpW50et9iv3UasewdrCTHya95mVmeIHK9C0KjypgdwF/F9lVp+/95ejzzOnY",
-	"1oiz9uk+jerZWPM2fJXjfThyqtetcy7QkYnu0jXosRmvRY+9VoNTKqqOcGrLum1F/8tuGp2ti2bP5sDd",
-	"5afE+uawMID6ADuVi5XNPC8c7rv71aYsco5ozQPnlYilU8UOT+rB+bas8sRJUY5cwIprPreJQMCSayPV",
-	"GualqdEqdzBmS+9SG5nbwr6lHAtj/w9UZJWVXrwoq3oTe8TmkqcUr+OMXhIstQPmdqhULNoiJVGYGgeK",
-	"CHL8wsUCuAFcIc/QIsOSnFI7hIRmqQ4biLWYK9uXuCJAv5Nsoq22/7gOmZCwzQphZ2liKWj2X4+kTfy9",
-	"MJCqKwIHhFG4u/MQuoJdFPmSa6MBsywkFE+GO68KNV1tB/C8/rmODveU/hodgIYSn/Ce52UOosznpECm",
-	"wUAFKXepAF4FPMCbf7g7KiW5nsmK4PXxsSNbMRYFJYDGPvm516FcxnNudnTLubBTs5PXzROdFms5/gxm",
-	"iQZcm9NZypI7EonV2/50GsvU3/VxokvUMCcSG0rYpZ+/C/Is23Wr5I4AX0CpcA3lkD2dR4qux1s+P64g",
-	"eh+4wGHqIRvhUIX4D+gm+et5dlMTdOf3n2dnpe0Vv+9OSwdqDDUvHx6c4/Nv3jttFDa1kmCPbyhyPNIR",
-	"gc1dvx58XpI7MNleeBMJcKMDbSBF4dZe27W2jirjqTOjgU9k8KdNBSwVpLIUrsLl5h1QXpg13C1JhOt3",
-	"Ts7llR9fyISrfy8coB5Sh2i21Q5WXejUj1R/u7UhokmtqsDa20DJYO1exFjJpIwda5y4bxqnjgsru3vg",
-	"uPInW7ebVbV3TRzgqvRXY6xYNXDCrhEKupYNK5xIKsIkCi3R6jjSncOkIf2Fgd6Hk9auq5+7B5l7H29Z",
-	"3sPtw78DAAD//w==",
+	"3Fttb9s4Ev4rPN0BbQHFTts94JB+chO3zTUvRuzs4rAIDFoa29xKpJak7BhF/vthhpQsW1LitHa3d99s",
+	"ixoOZ5555fhrEKk0UxKkNcHJ1yDjmqdgQdO3D4lansf4KQYTaZFZoWRwQr+z87MgDAR+zbidB2EgeQrB",
+	"STBN1PJIxEEYaPgzFxri4MTqHMLARHNIOZKzqwyXGquFnAUPD2EwmCsJV3k6Ad20429zbk0vy9gkN0KC",
+	"MSzDF5ikN1p5oUVHbtHzefqNT/ijzLwvmOlFkcqlbeVjySf8ufs/4GKTKWmAlPFR82ze11pp/BYpaUFa",
+	"/MizLBERR+a6fxjk8GuF7D80TIOT4O/dtaK77qnpVkjSfpvH7DF6znqDcwa4qENS8S8j7eL8fRnplX/t",
+	"a41KVVMvTEWD+SQREfsCK8ZlzIQ1zIiZ5DbXwIzlNjedIAwyrTLQVjgpFG+P3dvjL7Cq7zmaA7sZ9qo7",
+	"CMkG/Us2VTrlFsluiTtsojwu+Rk7fp4SaCGQAZH4DKthQWDo3ndaLSDwe+NxdmTlrjyDmvwBkcUz1BVy",
+	"myWKxzfwZw6G0PIN4uyxN8e//OtoIuxzpbrDaR87RqsYG0wS7Bw0s3OEjtIQI38vqohagBZTAYQpkHmK",
+	"DP3auyCTvTwfXvZGp58q3KyBcaqBW0Cf1yrGiFuYKe2/CQvpk1BBeqfutRXu4rflWnP6HiVKwhid6Vg0",
+	"+KDzM6amDO6FsULOGK5jVjF6Cw94z9Msca4nFXGHT6LXb942wR5knCkh7TjXor7Np9FoMGTFGlQ0i7nl",
+	"DO6jOZezza38p/GCJzk+cbAITgIk3bA1Ha7wWHULxscvDKNg8+/h9VXIQEYqhphxwzhzdNhLblmqjGWv",
+	"j9nl+1fv2IInIuYWl8m4AAO+IVlOxsCWKk9iNoFGN+A8dmPEi4XJEr5itKR68L77VMaDJroEeTOvkx64",
+	"BwRdUiO3TMkI3jFhmTAsIvjFTMlkxcQUf424ZBNgniTElYNMlEqAy5rpeZ4rQG0yvNNcG6UHfIZM11FO",
+	"T039AZ9a0A0xLAwmMFUamsNrbXcJ92Rb346oTMNCqCYHgYAqnrKMz+Ad4xMDEmXtRC+0sfSk8+RGTcwj",
+	"Qn6IY0D7G/NMjBegjQ+57RJ70t6/XdjOLe3uadDSv5HpwiifaXKob2jQCtxnQoMZc4JbeU70GkdWpNB+",
+	"2rY9xrlONmjtjJt1YlEEpbOb3odREAaD2/cX58NPfQxQZ/3BTf+0N6Iv7y+uTz/Tp9Gnm+vR6KJ/hta8",
+	"Fk5Bocat941CyTFldM9D5a/l2z5nrINziakxz7JxGeq5S43rSmgRaKHqJ0XXZoSl7TTkMeRfvU2uqonA",
+	"8Pzj1fh2EITu0/lVEAa9weD6/Gp02b8ajd9fX38+v/oYhMFFv3c2/ti/6t/0RufXuO70+mrUOx2Nb4f4",
+	"5XY4ur7s34yHt4PB9Q1qYXh782v/P0EYXI8+9W8aU4wm6dZ9iUryVI5BbtrdL29KgkJamAEpxi82lmu7",
+	"w3IotnyOJ8F3xu7n6osW3XjD+kRI2JF7Wror7ykYw2dbTHyCJFFsqlXKinLtb40+An0hbBlCbdUmzJuQ",
+	"t1md1WPPRMUrytgWoFfbhRUrCr16vQNtWIg3D/z6+LhVr2OTT2ovvH3bvj43oMepmTXKorLECptA46Lp",
+	"xGoewbjFyIUZW82lEb6E3U5eNpTaoo2qtq97uZ337yNwIn+qDimI+3WhE+cG13dN/qZKwymmKYka5lEE",
+	"xtx4ndaVZ9yCjSO4bkBDElcjf5vFT5UjlY7A+LlR+gAZy/5Sjm/JAxojh4Eo18KuhngEXwoD16ARSHUL",
+	"Hq6MhZTdGtBspL6AZEth56we7VIu+QxSzCsz0KkwxuGRREWqpV3WXM6tzVzzBe4taMmTMxWZR3pOKGzD",
+	"zlSU4y7c453SDyJmTrrdGBaQICBMZ8ojmCj1pROptBuryHQLprsYDA1Zo5yqoqfEI8KT71tdguVskHCL",
+	"imHDPMuUtjtvZ9z6blBrLaFH3DoROUPJJwmsW0RgqKalAihkTrZhUfaEVN/FkGlAzGI9mEdY6ceMXDqP",
+	"rFi4ksqQuoRc7xkpiZkoic90PAueX8YzgitpEQ8j5CxkJtcLWJmQJcBjFvEMt3I8KGo9zHKBtSncZ6AF",
+	"yAgMw2PMGKfq9WjCDcTMRBpAshimQgrcvdo8AZ2a6+kQ9EJEUBHwcrnsFGojySYw40m3ENMRvYgEnD8O",
+	"6qINwqDMvIM3rzvHqBOVgeSZCE6Ctx38KaSuJYGv+9W3cR8cFBOwDVXxGf2OxTiu7rBrLFEp+fRi94Wq",
+	"ez/usEFRsfrnaW6sW+C1iLozFjiVtAgp0tB5XG5GZVa40af+vdk7rZd0fR/74W6rpfrm+HhvvdRtr9/Q",
+	"UHVNBCcLZxNTnie2jXLJ6mafNgxMnqYcE9y1op1wmJeO5TOUC21Ihf79USoiraIv5qgUqlcsXwUnx2EQ",
+	"C5NxG82xjg8+9C4u3vdOP9NuM7B1zd+A1QIWYFgMlovEMD5RuWWcmQwiMRWRg0RNix/BfpcKw21OTlWa",
+	"8iMDuBbxMxWQxOQ3NNhcy0c7VNSq/zMHvarcXxCB4LHW/CFxRNJpA4/2Yt83fD6CPQh2MmUawOMymKfd",
+	"Rk7rGtxGxKVU5DhSFYupgPid63wyO4e03YWsU6fvcyGUdr1X8WpvWq8ndQ+bCSfmhw8/gfvyOtkz/tzx",
+	"DwDBh7ASyrrcGHD3nE84NTsH5hazl9Oi/8ymIoFX1APnj3u3ntvnrwpTm8VAzC3fSOW3agXktaziaxl3",
+	"rJYyUTzercH1jPZNvUzIyrbzY0DdaFE3Jff1e0ynyEP7TlZqvcCv/+FAPhS1Yhg1D7KERx61a7RWU0yR",
+	"QIfRnYpIgAlTuSRR5bUIprJcrlxLwjCuwYdQysqIerVPse1akQbKATc/jHtN88SKjGvbRRQeFcBuA/4m",
+	"sotO34eL69/GxGNTIw7l034b1UFbczJ8mfJ7f+VUrVsnQnJKJtpLV89HSa+Bj61WAzEVFlc4lWPdNaJ/",
+	"v0GjtXVR79kcuLu8i62Xl4Ue1AeIVGQr5T57NvfNeFWWRaSIRj9wVizBdCrbyJM67GxdVrnESUPKhWQL",
+	"YcQEHYFkc2Gs0is2yW0lraKLMSy9c2NVioV9Qznmaf8fVGSFlPZelBW9ia3E5kJMIVpFCewTLJUL5mao",
+	"FFk0IiXWfGoJFCFL+RchZ0xYxhdcJByRgUlObgghvllqfABBiVHZPucLYNxFktLaKvGHOmRSsbVX8JGl",
+	"jiXP2f88kkr72zOQihGBA8Joa1LuoVvvbcLGlFdbBp1r6TKRpjmvNUyUm9XZmOLDBGTpB3k2p8GKjOWd",
+	"mz4RhkGa2RXLpRUJ424WyZTkGxPzhmG152Jtc0jx+b0I9rJhAipku4x7ver8de2KJ+qJXQbiKkJviuvV",
+	"bIfo3+0Q69EdkfyWc5AMcbTkVQzsxQYxu+c7jDBWzLJy1rvW/H1olSZP3DZa93LQv3zVaCehz/jRaeMz",
+	"fOLmbN6tG9zeWI0f1yoGuHxybZia+pSAQj3dkyItb4nku4Wt29HwEHZ0oJ7KU8OQqOgq9fuj5XJ5RKVF",
+	"rhM/a7bf7Z6sYL5vg5+tY+QtFF2zm8Pbk1H6JPx77JKCnh/LfvBXYW1R7UKgxfAk8SbjOkCtU+B1q0EC",
+	"rpn1XEvxI+g/R9u7xsQlvxdpnhZeo/QpGWiapGMvva7Zm3/SYGYOdFGwAPb6+Jg6DBHPMogZt/hLa5BL",
+	"RCrsBm+pkLh1cPK6PsbQIC1qGjE755aRIyRJocMDGSPf5GORYzV1HpOWzrlhEwBZ9kHa+HMDkM+SXTtL",
+	"NPeyB6b87OVPmhm4e44f1wX84AvgwzQB0cJZYeI/4ArFzaRj/iBh6YquZ3ul9Vz7N7ulA0Xu+sT9wRtb",
+	"4tG/OdW6eZU+2FaRrYEyKsqgygH3Dqv+QcFNefu/vLhaGTSUITLctbW2687cskuw/EXZ9lWaTVUuqa0r",
+	"7DtfTFEa7WbOaR35lR/fvfPz7ns2UAepQ9wwVaaJyHSqc0S/36GJGNCLwrC2AihYXhkGHGgV5xG1Sob0",
+	"Tm3UZoZrN6dsFm6c4648VfNVAQGucH+VNg0vbi181PBdzIaA5cdwNPA49PeAxQwODR9MvfvzhD748aK2",
+	"/ztsTu9svbxubdQJjFqaC2q6lRGGlf+rbBdA662qpendw38DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
