@@ -40,8 +40,9 @@ func TestUpstreamUnchanged(t *testing.T) {
 }
 
 // TestOverlayAdditions: what the overlay records of Graph is in the merged document — the error envelope on
-// every operation, listFlows's paging parameters and previous link, one category schema, and create's
-// flow_json/publish with the answer's success/validation_errors.
+// every operation, listFlows's paging parameters and previous link, one category schema, create's
+// flow_json/publish with the answer's success/validation_errors, and a phone number's
+// whatsapp_business_encryption.
 func TestOverlayAdditions(t *testing.T) {
 	doc, err := spec.Load()
 	if err != nil {
@@ -61,8 +62,15 @@ func TestOverlayAdditions(t *testing.T) {
 			}
 		}
 	}
-	if n != 9 {
-		t.Fatalf("%d operations, want 9", n)
+	if n != 11 {
+		t.Fatalf("%d operations, want 11 (the file's 9 and whatsapp_business_encryption's GET and POST)", n)
+	}
+	enc := doc.Paths.Value("/{phone-number-id}/whatsapp_business_encryption")
+	if enc == nil || enc.Get == nil || enc.Post == nil || enc.Get.OperationID != "getBusinessEncryption" || enc.Post.OperationID != "setBusinessEncryption" {
+		t.Fatalf("whatsapp_business_encryption is not in the merged document: %+v", enc)
+	}
+	if rb := enc.Post.RequestBody.Value; rb.Content.Get("multipart/form-data") == nil || rb.Content.Get("application/json") == nil {
+		t.Errorf("setBusinessEncryption does not take a form and JSON")
 	}
 	list := doc.Paths.Value("/{waba-id}/flows").Get
 	var names []string
@@ -74,10 +82,15 @@ func TestOverlayAdditions(t *testing.T) {
 			t.Errorf("listFlows lacks parameter %s (has %v)", want, names)
 		}
 	}
-	// The overlay adds exactly two schemas.
+	// The overlay adds exactly five schemas.
 	schemas := doc.Components.Schemas
-	if len(schemas) != 8 || schemas["GraphError"] == nil || schemas["FlowCategory"] == nil {
-		t.Fatalf("schemas: %d, want the upstream 6 plus GraphError and FlowCategory", len(schemas))
+	for _, want := range []string{"GraphError", "FlowCategory", "BusinessEncryption", "BusinessPublicKeySignatureStatus", "BusinessEncryptionUploadRequest"} {
+		if schemas[want] == nil {
+			t.Errorf("schema %s is missing", want)
+		}
+	}
+	if len(schemas) != 11 {
+		t.Fatalf("schemas: %d, want the upstream 6 plus GraphError, FlowCategory and the three of whatsapp_business_encryption", len(schemas))
 	}
 	if got := len(schemas["FlowCategory"].Value.Enum); got != 8 {
 		t.Errorf("FlowCategory has %d values, want 8", got)
