@@ -163,6 +163,9 @@ type previewTarget struct {
 	// watch is where the page asks for the version of its file (file previews), or ""; version is the
 	// version the page shows.
 	watch, version string
+	// endpointFor, when set, says where an interactive session's data exchanges go for a phone_number:
+	// nil means the person answers them on the page.
+	endpointFor func(ctx context.Context, phone string) (*previewEndpoint, error)
 }
 
 // url is the page's address with the extra parameters (name, value pairs).
@@ -235,6 +238,15 @@ func (p *previewer) serve(w http.ResponseWriter, r *http.Request, t previewTarge
 		return
 	}
 	ss := p.newSession(t, params)
+	if t.endpointFor != nil {
+		ep, err := t.endpointFor(r.Context(), params.phone)
+		if err != nil {
+			ss.stop()
+			p.errorPage(w, r, t, http.StatusBadRequest, "This preview cannot call the flow's endpoint", err.Error(), false)
+			return
+		}
+		ss.endpoint = ep
+	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	p.start(ss, t)
@@ -259,7 +271,11 @@ func (p *previewer) newSession(t previewTarget, params pageParams) *previewSessi
 
 // start opens the flow in ss as its parameters say. ss.mu must be held.
 func (p *previewer) start(ss *previewSession, t previewTarget) {
-	opts := []player.Option{player.WithFlowAction(ss.params.flowAction), player.WithDataExchange(ss.exchange)}
+	exchange := ss.exchange
+	if ss.endpoint != nil {
+		exchange = ss.callEndpoint
+	}
+	opts := []player.Option{player.WithFlowAction(ss.params.flowAction), player.WithDataExchange(exchange)}
 	if ss.params.flowToken != "" {
 		opts = append(opts, player.WithFlowToken(ss.params.flowToken))
 	}
@@ -723,6 +739,7 @@ func (s *Server) previewPage(c echo.Context) error {
 		return err
 	}
 	t.flow = newPreviewFlow(id, f.Name, content)
+	t.endpointFor = s.previewEndpointFor(f)
 	s.preview.serve(w, r, t)
 	return nil
 }

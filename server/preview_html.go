@@ -939,10 +939,43 @@ func (pg *page) pendingView(b *htmlBuf) {
 // and response (like the Flow Builder's Actions tab).
 func (pg *page) actions(b *htmlBuf) {
 	b.raw(`<aside class="actions" aria-labelledby="actions-h"><h2 id="actions-h">Actions</h2>`)
-	if pg.ss.params.phone != "" {
+	switch ep := pg.ss.endpoint; {
+	case ep != nil:
+		b.raw(`<p class="helper">phone_number `)
+		b.text(ep.phone)
+		b.raw(`: endpoint requests go to <code>`)
+		b.text(ep.url)
+		b.raw(`</code>, encrypted with the number's business public key and signed with the secret of app `)
+		b.text(ep.appID)
+		b.raw(`.</p>`)
+	case pg.ss.params.phone != "":
 		b.raw(`<p class="helper">phone_number `)
 		b.text(pg.ss.params.phone)
 		b.raw(`: endpoint requests are answered on this page (this preview has no endpoint to call).</p>`)
+	}
+	if calls := pg.ss.calls.list(); len(calls) > 0 {
+		b.raw(`<h3>Endpoint calls</h3><ol class="calls">`)
+		for _, c := range calls {
+			b.raw(`<li>`)
+			line := c.Action
+			if c.Screen != "" {
+				line += " on " + c.Screen
+			}
+			if c.Status != 0 {
+				line += fmt.Sprintf(": HTTP %d", c.Status)
+			} else {
+				line += ": no HTTP response"
+			}
+			line += fmt.Sprintf(" in %d ms", c.Latency.Milliseconds())
+			b.text(line)
+			if c.Problem != "" {
+				b.raw(` <span class="error">`)
+				b.text(c.Problem)
+				b.raw(`</span>`)
+			}
+			b.raw(`</li>`)
+		}
+		b.raw(`</ol>`)
 	}
 	var log []player.Action
 	if pg.ss.ps != nil {

@@ -63,10 +63,14 @@ type previewSession struct {
 	fieldErrors map[string]string
 	partial     map[string]map[string]string
 	banner      string // shown once, above the screen
-	lastUsed    time.Time
-	flowSize    int
-	flowJSON    []byte
-	fileBytes   int
+	// endpoint, when set, is the real endpoint the data exchanges go to (else the person answers them),
+	// and calls its HTTP attempts.
+	endpoint  *previewEndpoint
+	calls     endpointCalls
+	lastUsed  time.Time
+	flowSize  int
+	flowJSON  []byte
+	fileBytes int
 }
 
 // cost estimates the memory a session holds: its parsed flow (a few times the JSON) and its files.

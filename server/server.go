@@ -44,6 +44,9 @@ type Config struct {
 	// LargeBodyIdle is the longest a large body may pause (and the time after which it must average
 	// 64 KB/s); zero means ten seconds.
 	LargeBodyIdle time.Duration
+	// EndpointTransport is how the interactive preview reaches a flow's data endpoint (endpoint_uri) for a
+	// phone_number; nil means DefaultEndpointTransport(nil), the system's roots.
+	EndpointTransport http.RoundTripper
 }
 
 // Server is the Graph-compatible Flows API over a store.
@@ -65,6 +68,8 @@ type Server struct {
 	bodyIdle  time.Duration
 	cursors   *cursorSealer
 	preview   *previewer
+	// endpointTransport reaches data endpoints for the preview.
+	endpointTransport http.RoundTripper
 }
 
 var _ echoserver.ServerInterface = (*Server)(nil)
@@ -131,6 +136,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.cursors = newCursorSealer(s.signKey)
 	s.preview = newPreviewer(s.now, s.log)
+	if s.endpointTransport = cfg.EndpointTransport; s.endpointTransport == nil {
+		s.endpointTransport = DefaultEndpointTransport(nil)
+	}
 	doc, err := spec.Load()
 	if err != nil {
 		return nil, fmt.Errorf("server: load embedded spec: %w", err)
