@@ -116,13 +116,14 @@ func TestServeWithConfig(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	defer func() { cancel(); <-done }()
-	if base != "https://flows.example.test" || !strings.Contains(out.String(), "1 business account(s) and 1 token(s)") {
+	if base != "https://flows.example.test" || !strings.Contains(out.String(), "1 business account(s), 0 phone number(s), 0 app(s) and 1 token(s)") {
 		t.Fatalf("banner: %s", out.String())
 	}
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"nope"}, {"serve", "--bogus"}, {"serve", "extra"}, {"serve", "--log", "loud"}, {"serve", "--public-url", "ftp://x", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db")}} {
+	for _, args := range [][]string{{}, {"nope"}, {"serve", "--bogus"}, {"serve", "extra"}, {"serve", "--log", "loud"}, {"serve", "--public-url", "ftp://x", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db")},
+		{"serve", "--endpoint-ca", filepath.Join(t.TempDir(), "missing.pem"), "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db")}} {
 		var stderr bytes.Buffer
 		if code := run(context.Background(), args, nil, io.Discard, &stderr); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr.String())

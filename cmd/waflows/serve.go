@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -31,6 +33,7 @@ func serve(ctx context.Context, args []string, std stdio) error {
 	readHeaderTimeout := fs.Duration("read-header-timeout", 10*time.Second, "time allowed to read a request's headers (slow clients are cut off)")
 	readTimeout := fs.Duration("read-timeout", 2*time.Minute, "time allowed to read a whole request, body included")
 	writeTimeout := fs.Duration("write-timeout", 2*time.Minute, "time allowed to write a response")
+	endpointCA := fs.String("endpoint-ca", "", "PEM file of CA certificates the preview trusts, besides the system's, when it calls a flow's endpoint_uri (e.g. a local endpoint's self-signed certificate)")
 	maxLargeBodies := fs.Int("max-large-bodies", server.DefaultMaxLargeBodies, "requests with a body over 64 KB (uploads, creates carrying flow_json) handled at once; others wait up to 1s, then get Graph code 4")
 	if _, err := fs.parseArgs(args, std); err != nil {
 		return err
@@ -49,6 +52,14 @@ func serve(ctx context.Context, args []string, std stdio) error {
 		if u, err := url.Parse(*publicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fs.fail("--public-url must be an absolute http(s) URL, got %q", *publicURL)
 		}
+	}
+	var endpointTransport http.RoundTripper
+	if *endpointCA != "" {
+		roots, err := loadRoots(*endpointCA)
+		if err != nil {
+			return fs.fail("--endpoint-ca: %v", err)
+		}
+		endpointTransport = server.DefaultEndpointTransport(roots)
 	}
 	store, err := openStore(ctx, *db)
 	var unknown errUnknownDatabase
@@ -78,7 +89,8 @@ func serve(ctx context.Context, args []string, std stdio) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger, MaxLargeBodies: *maxLargeBodies})
+	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger, MaxLargeBodies: *maxLargeBodies,
+		EndpointTransport: endpointTransport})
 	if err != nil {
 		ln.Close()
 		return err
@@ -227,3 +239,19 @@ func redactDSN(db string) string {
 
 // keyValuePassword matches password=VALUE in a key=value string, VALUE bare or single-quoted with \' escapes.
 var keyValuePassword = regexp.MustCompile(`((?:^|\s)password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|\S*)`)
+
+// loadRoots returns the system's certificate pool with the PEM certificates of path added.
+func loadRoots(path string) (*x509.CertPool, error) {
+	pemBytes, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil || roots == nil {
+		roots = x509.NewCertPool()
+	}
+	if !roots.AppendCertsFromPEM(pemBytes) {
+		return nil, fmt.Errorf("%s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path)
+	}
+	return roots, nil
+}
