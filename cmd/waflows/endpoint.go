@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 
 	"github.com/waflows/waflows/endpoint"
 	"github.com/waflows/waflows/internal/endpointcheck"
+	"github.com/waflows/waflows/server"
 )
 
 const endpointCheckHelp = "Sends Meta's health check (an encrypted ping) and names the known wrong answers (plain JSON, not\n" +
@@ -31,6 +33,8 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 	probeAll := fs.Bool("probe-all", false, "also run the probes a fragile endpoint may not survive (no signature header), last")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	flowID := fs.String("flow-id", "", "walk this flow's current JSON, downloaded through the API (--base-url, --token)")
+	phoneID := fs.String("phone-number-id", "", "use the business public key uploaded for this phone number, read through the API (--base-url, --token), instead of --public-key")
+	caFile := fs.String("ca", "", "PEM file of CA certificates to trust besides the system's (an endpoint with a self-signed certificate)")
 	var cf commonFlags
 	cf.register(fs, false, "", std)
 	pos, err := fs.parseArgs(args, std)
@@ -40,18 +44,43 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 	if len(pos) != 1 {
 		return fs.fail("endpoint check takes the endpoint's URL, got %d arguments", len(pos))
 	}
-	if *pubFile == "" {
-		return fs.fail("--public-key is required: the business public key in PEM")
-	}
-	pemBytes, err := os.ReadFile(*pubFile)
-	if err != nil {
-		return ioError{err}
+	var pemBytes []byte
+	keyFrom := *pubFile
+	switch {
+	case *pubFile != "" && *phoneID != "":
+		return fs.fail("give --public-key or --phone-number-id, not both")
+	case *pubFile != "":
+		if pemBytes, err = os.ReadFile(*pubFile); err != nil {
+			return ioError{err}
+		}
+	case *phoneID != "":
+		c, err := cf.client()
+		if err != nil {
+			return err
+		}
+		k, _, err := c.GetBusinessPublicKey(ctx, *phoneID)
+		if err != nil {
+			return cf.explain(err)
+		}
+		if k == nil {
+			return fs.fail("phone number %s has no business public key: upload one (POST /%s/whatsapp_business_encryption)", *phoneID, *phoneID)
+		}
+		pemBytes, keyFrom = []byte(k.BusinessPublicKey), "of phone number "+*phoneID
+	default:
+		return fs.fail("--public-key is required: the business public key in PEM (or --phone-number-id to read the uploaded one)")
 	}
 	pub, err := endpoint.ParsePublicKey(pemBytes)
 	if err != nil {
-		return fs.fail("--public-key %s: %v", *pubFile, err)
+		return fs.fail("the public key %s: %v", keyFrom, err)
 	}
 	opts := endpointcheck.Options{URL: pos[0], PublicKey: pub, AppSecret: *appSecret, FlowToken: *flowToken, FlowAction: *flowAction, ProbeAll: *probeAll}
+	if *caFile != "" {
+		roots, err := loadRoots(*caFile)
+		if err != nil {
+			return fs.fail("--ca: %v", err)
+		}
+		opts.HTTPClient = &http.Client{Timeout: endpoint.Timeout, Transport: server.DefaultEndpointTransport(roots)}
+	}
 	switch {
 	case *flowFile != "" && *flowID != "":
 		return fs.fail("give --flow or --flow-id, not both")

@@ -42,6 +42,7 @@ var allowed = map[string][]string{
 	"internal/testflow":      {},
 	"internal/endpointcheck": {"player", "endpoint", "flowjson"},
 	"internal/readme":        {},
+	"examples/endpoint":      {"endpoint"}, // what a user copies: the endpoint package and the standard library
 	"bench/bareecho":         {},
 	"bench/hostile":          {"*"},
 }
