@@ -158,3 +158,42 @@ func TestLenientEndpoint(t *testing.T) {
 		t.Fatalf("report: %+v", r)
 	}
 }
+
+// cascade enables its second dropdown only after the first is chosen (on-select-action), as Meta's
+// appointment template does: the walk must look at the screen again after each selection.
+const cascade = `{
+  "version": "7.3", "data_api_version": "3.0",
+  "routing_model": {"PICK": []},
+  "screens": [
+    {"id": "PICK", "title": "Pick", "terminal": true,
+     "data": {"cities": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string"}}}, "__example__": []},
+              "city_enabled": {"type": "boolean", "__example__": false}},
+     "layout": {"type": "SingleColumnLayout", "children": [
+      {"type": "Dropdown", "name": "country", "label": "Country", "required": true, "data-source": [{"id": "pt", "title": "Portugal"}],
+       "on-select-action": {"name": "data_exchange", "payload": {"country": "${form.country}"}}},
+      {"type": "Dropdown", "name": "city", "label": "City", "required": true, "enabled": "${data.city_enabled}", "data-source": "${data.cities}"},
+      {"type": "Footer", "label": "Done", "on-click-action": {"name": "data_exchange", "payload": {"city": "${form.city}"}}}
+    ]}}
+  ]
+}`
+
+// TestWalkFollowsSelections: inputs enabled by a selection's answer are filled before pressing.
+func TestWalkFollowsSelections(t *testing.T) {
+	ts := httptest.NewServer(endpoint.NewHandler(endpoint.Config{PrivateKey: key, AppSecret: "secret", Handle: func(_ context.Context, r *endpoint.Request) (*endpoint.Response, error) {
+		switch {
+		case r.Action == endpoint.ActionInit:
+			return endpoint.NextScreen("PICK", map[string]any{"cities": []any{}, "city_enabled": false}), nil
+		case r.Data["country"] == "pt":
+			return endpoint.NextScreen("PICK", map[string]any{"cities": []any{map[string]any{"id": "lis", "title": "Lisbon"}}, "city_enabled": true}), nil
+		case r.Data["city"] == "lis":
+			return endpoint.Complete(r.FlowToken, nil), nil
+		}
+		return nil, io.ErrUnexpectedEOF
+	}}))
+	defer ts.Close()
+	r := endpointcheck.Run(context.Background(), endpointcheck.Options{URL: ts.URL, PublicKey: &key.PublicKey, AppSecret: "secret", Flow: []byte(cascade)})
+	if !r.Healthy || find(t, r, "completes with its flow token").Status != endpointcheck.OK {
+		b, _ := json.MarshalIndent(r, "", " ")
+		t.Fatalf("report:\n%s", b)
+	}
+}

@@ -55,7 +55,10 @@ func (c *checker) walk(ctx context.Context) {
 			return
 		}
 		sc := s.Screen()
-		fill(s, sc)
+		if err := fill(s); err != nil {
+			c.walkFailed("filling screen "+sc.ID, err)
+			return
+		}
 		label := pressTarget(s.Screen())
 		if label == "" {
 			c.add(Finding{Check: "the walk reaches SUCCESS", Status: Warn, Detail: "screen " + sc.ID + " has nothing to press", Fix: "check the flow (waflows validate)"})
@@ -148,17 +151,41 @@ func pressTarget(sc player.Screen) string {
 	return link
 }
 
-// fill gives every visible, enabled, empty input of the screen a value that fits it.
-func fill(s *player.Session, sc player.Screen) {
-	for _, c := range sc.Components {
-		if c.Name == "" || !c.Enabled || c.Value != nil {
-			continue
+// fill gives every visible, enabled, empty input of the screen a value that fits it, one at a time and
+// looking at the screen again after each: a selection may run an action (on-select-action) whose answer
+// enables, shows or refills other inputs, as on Meta's appointment template. It stops at the first error
+// (an endpoint failure is reported by its request's finding).
+func fill(s *player.Session) error {
+	tried := map[string]bool{}
+	for range maxFills {
+		next := ""
+		var value any
+		for _, c := range s.Screen().Components {
+			if c.Name == "" || !c.Enabled || c.Value != nil || tried[c.Name] {
+				continue
+			}
+			if v := valueFor(c); v != nil {
+				next, value = c.Name, v
+				break
+			}
 		}
-		if v := valueFor(c); v != nil {
-			s.Fill(c.Name, v)
+		if next == "" {
+			return nil
+		}
+		tried[next] = true
+		if err := s.Fill(next, value); err != nil {
+			var in *player.InputError
+			if errors.As(err, &in) {
+				continue // a value this input refuses; the press reports what is still missing
+			}
+			return err
 		}
 	}
+	return nil
 }
+
+// maxFills bounds the inputs one screen's fill tries.
+const maxFills = 200
 
 func intProp(c player.Component, key string, def int) int {
 	switch v := c.Props[key].(type) {
