@@ -109,6 +109,11 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaID) error {
 		}
 	}
 	publish := req.Publish != nil && *req.Publish
+	if publish && s.checkPublish && src.CloneOf == "" && len(verrs) == 0 {
+		if err := s.checkEndpointForPublish(c.Request().Context(), *f); err != nil {
+			return err
+		}
+	}
 	src.Finish = func(f *api.Flow) error {
 		if f.EndpointURI != "" && api.VersionBelow3(f.JSONVersion) {
 			return &api.Error{Code: api.EINVALID, Message: "Specify Endpoint Uri in Flow JSON",
@@ -333,11 +338,17 @@ func (s *Server) DeleteFlow(c echo.Context, flowID gen.FlowID) error {
 
 // PublishFlow implements POST /{flow-id}/publish.
 func (s *Server) PublishFlow(c echo.Context, flowID gen.FlowID) error {
-	if _, err := s.reachableFlow(c, flowID); err != nil {
+	f, err := s.reachableFlow(c, flowID)
+	if err != nil {
 		return err
 	}
+	if s.checkPublish && f.Status == api.StatusDraft && len(f.ValidationErrors) == 0 {
+		if err := s.checkEndpointForPublish(c.Request().Context(), f); err != nil {
+			return err
+		}
+	}
 	now := s.now().UTC()
-	_, err := s.store.UpdateFlow(c.Request().Context(), flowID, func(f *api.Flow) error {
+	_, err = s.store.UpdateFlow(c.Request().Context(), flowID, func(f *api.Flow) error {
 		if err := checkFlowAccess(c, f); err != nil {
 			return err
 		}

@@ -47,27 +47,34 @@ type Config struct {
 	// EndpointTransport is how the interactive preview reaches a flow's data endpoint (endpoint_uri) for a
 	// phone_number; nil means DefaultEndpointTransport(nil), the system's roots.
 	EndpointTransport http.RoundTripper
+	// CheckEndpointOnPublish makes publishing an endpoint flow run Meta's checks first: a phone number, a
+	// business public key uploaded for it, a linked app, and an endpoint that answers the health check.
+	CheckEndpointOnPublish bool
 }
 
 // Server is the Graph-compatible Flows API over a store.
 type Server struct {
-	echo      *echo.Echo
-	store     api.FlowStore
-	grants    grants
-	accounts  map[string]api.BusinessAccount
-	phones    map[string]api.PhoneNumber
-	apps      map[string]App
-	signKey   []byte
-	publicURL string
-	log       *slog.Logger
-	now       func() time.Time
-	urlTTL    time.Duration
-	checks    map[string]*opCheck
-	bodySlots chan struct{}
-	bodyWait  time.Duration
-	bodyIdle  time.Duration
-	cursors   *cursorSealer
-	preview   *previewer
+	echo     *echo.Echo
+	store    api.FlowStore
+	grants   grants
+	accounts map[string]api.BusinessAccount
+	phones   map[string]api.PhoneNumber
+	// phoneOrder is the phone numbers in the access file's order.
+	phoneOrder []string
+	// checkPublish runs the endpoint checks before publishing (Config.CheckEndpointOnPublish).
+	checkPublish bool
+	apps         map[string]App
+	signKey      []byte
+	publicURL    string
+	log          *slog.Logger
+	now          func() time.Time
+	urlTTL       time.Duration
+	checks       map[string]*opCheck
+	bodySlots    chan struct{}
+	bodyWait     time.Duration
+	bodyIdle     time.Duration
+	cursors      *cursorSealer
+	preview      *previewer
 	// endpointTransport reaches data endpoints for the preview.
 	endpointTransport http.RoundTripper
 }
@@ -118,7 +125,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	for _, p := range cfg.Access.PhoneNumbers {
 		s.phones[p.ID] = p
+		s.phoneOrder = append(s.phoneOrder, p.ID)
 	}
+	s.checkPublish = cfg.CheckEndpointOnPublish
 	for _, a := range cfg.Access.Apps {
 		s.apps[a.ID] = a
 	}

@@ -68,7 +68,7 @@ tokens:
 	out := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "w.db"), "--config", access, "--endpoint-ca", caFile, "--log", "off"}, nil, out, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "w.db"), "--config", access, "--endpoint-ca", caFile, "--check-endpoint-on-publish", "--log", "off"}, nil, out, io.Discard)
 	}()
 	defer func() { cancel(); <-done }()
 	var base string
@@ -108,6 +108,9 @@ tokens:
 	if code != exitOK || !strings.Contains(report.String(), "✔ the flow completes with its flow token") || !strings.Contains(report.String(), "healthy: Meta's client can use this endpoint") {
 		t.Fatalf("endpoint check: exit %d\n%s", code, report.String())
 	}
+
+	// Publishing runs Meta's checks, the health check included, and passes.
+	call("POST", "/"+id+"/publish", nil)
 
 	// The preview plays the flow against the endpoint for that phone number.
 	link := regexp.MustCompile(`"preview_url":"([^"]+)"`).FindStringSubmatch(call("GET", "/"+id+"?fields=preview", nil))[1]

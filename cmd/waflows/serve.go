@@ -34,6 +34,7 @@ func serve(ctx context.Context, args []string, std stdio) error {
 	readTimeout := fs.Duration("read-timeout", 2*time.Minute, "time allowed to read a whole request, body included")
 	writeTimeout := fs.Duration("write-timeout", 2*time.Minute, "time allowed to write a response")
 	endpointCA := fs.String("endpoint-ca", "", "PEM file of CA certificates the preview trusts, besides the system's, when it calls a flow's endpoint_uri (e.g. a local endpoint's self-signed certificate)")
+	checkOnPublish := fs.Bool("check-endpoint-on-publish", false, "publishing a flow that uses an endpoint first runs Meta's checks: a phone number with a business public key, a linked app, and a health check of endpoint_uri (139002 Endpoint Not Available)")
 	maxLargeBodies := fs.Int("max-large-bodies", server.DefaultMaxLargeBodies, "requests with a body over 64 KB (uploads, creates carrying flow_json) handled at once; others wait up to 1s, then get Graph code 4")
 	if _, err := fs.parseArgs(args, std); err != nil {
 		return err
@@ -90,7 +91,7 @@ func serve(ctx context.Context, args []string, std stdio) error {
 		base = "http://" + ln.Addr().String()
 	}
 	srv, err := server.New(ctx, server.Config{Store: store, Access: access, PublicURL: base, Logger: logger, MaxLargeBodies: *maxLargeBodies,
-		EndpointTransport: endpointTransport})
+		EndpointTransport: endpointTransport, CheckEndpointOnPublish: *checkOnPublish})
 	if err != nil {
 		ln.Close()
 		return err
