@@ -272,3 +272,76 @@ func TestLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestDataEndpointSection: README's "Your data endpoint" runs as written, from a clone: keys, the example
+// endpoint over HTTPS, a passing check, then serve with the key uploaded, the flow pushed and published
+// (the health check ran), the check through the API, and the preview link. `go run ./examples/endpoint`
+// runs a prebuilt binary (a go on PATH that knows that one command), so the test does not compile twice.
+func TestDataEndpointSection(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and the example")
+	}
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("the section needs curl (apt-get install -y curl)")
+	}
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := string(data)
+	start, end := strings.Index(section, "## Your data endpoint"), strings.Index(section, "## The command line")
+	if start < 0 || end < start {
+		t.Fatal("README has no section \"Your data endpoint\" before \"The command line\"")
+	}
+	section = section[start:end]
+	var script strings.Builder
+	for _, b := range blocks(t) {
+		if b.file == "README.md" && b.lang == "sh" && strings.Contains(section, b.text) {
+			script.WriteString(b.text)
+		}
+	}
+	if !strings.Contains(script.String(), "waflows keys generate") || !strings.Contains(script.String(), "whatsapp_business_encryption") {
+		t.Fatalf("the section's shell blocks:\n%s", script.String())
+	}
+	bin := t.TempDir()
+	run(t, root, cleanEnv(), "go", "build", "-o", filepath.Join(bin, "waflows"), "./cmd/waflows")
+	run(t, root, cleanEnv(), "go", "build", "-o", filepath.Join(bin, "example-endpoint"), "./examples/endpoint")
+	realGo, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(bin, "go"), []byte("#!/bin/sh\nif [ \"$1\" = run ] && [ \"$2\" = ./examples/endpoint ]; then shift 2; exec "+
+		filepath.Join(bin, "example-endpoint")+" \"$@\"; fi\nexec "+realGo+" \"$@\"\n"), 0o755)
+	clone := t.TempDir()
+	os.MkdirAll(filepath.Join(clone, "examples", "endpoint"), 0o755)
+	flow, _ := os.ReadFile("../../examples/endpoint/flow.json")
+	os.WriteFile(filepath.Join(clone, "examples", "endpoint", "flow.json"), flow, 0o644)
+	full := "set -e\ntrap 'kill $(jobs -p) 2>/dev/null' EXIT\n" + script.String()
+	cmd := exec.Command("bash", "-c", full)
+	cmd.Dir, cmd.Env = clone, cleanEnv("PATH="+bin+":"+os.Getenv("PATH"))
+	done := make(chan struct{})
+	var out []byte
+	go func() { out, err = cmd.CombinedOutput(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("the section did not finish in 2 minutes:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("the section failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"healthy: Meta's client can use this endpoint", `{"success":true}`, "published ", `"preview_url":`} {
+		if !strings.Contains(string(out), want) {
+			t.Fatalf("the section's output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(string(out), "healthy: Meta's client can use this endpoint"); n != 2 {
+		t.Fatalf("%d healthy checks, want 2:\n%s", n, out)
+	}
+}
