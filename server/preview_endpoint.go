@@ -65,10 +65,12 @@ func (c *endpointCalls) list() []endpointCall {
 
 // DefaultEndpointTransport is how the preview reaches data endpoints unless Config.EndpointTransport says
 // otherwise: the system's roots, bounded connections, no proxies from the environment (the endpoint is
-// called directly, as Meta's servers do), within the 10 s budget of endpoint.Client.
+// called directly, as Meta's servers do), at most 32 connections to one endpoint, within the 10 s budget of
+// endpoint.Client.
 func DefaultEndpointTransport(roots *x509.CertPool) *http.Transport {
 	return &http.Transport{
 		MaxIdleConnsPerHost:   4,
+		MaxConnsPerHost:       32, // previews and publishing checks of one endpoint share these
 		IdleConnTimeout:       30 * time.Second,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ResponseHeaderTimeout: endpoint.Timeout,
