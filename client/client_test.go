@@ -190,15 +190,11 @@ func TestLifecycle(t *testing.T) {
 	if _, err := c.DeleteFlow(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
+	pub := newPublicKeyPEM(t)
+	if _, err := c.SetBusinessPublicKey(ctx, phone1, pub); err != nil {
 		t.Fatal(err)
 	}
-	pub, _ := endpoint.MarshalPublicKey(&key.PublicKey)
-	if _, err := c.SetBusinessPublicKey(ctx, phone1, string(pub)); err != nil {
-		t.Fatal(err)
-	}
-	if k, _, err := c.GetBusinessPublicKey(ctx, phone1); err != nil || k == nil || k.BusinessPublicKey != string(pub) {
+	if k, _, err := c.GetBusinessPublicKey(ctx, phone1); err != nil || k == nil || k.BusinessPublicKey != pub {
 		t.Fatalf("business public key: %+v, %v", k, err)
 	}
 	if missing := contract.Uncovered(); len(missing) > 0 {
@@ -324,16 +320,12 @@ func TestBusinessPublicKey(t *testing.T) {
 	if k, _, err := c.GetBusinessPublicKey(ctx, phone1); err != nil || k != nil {
 		t.Fatalf("before any upload: %+v, %v", k, err)
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pub, _ := endpoint.MarshalPublicKey(&key.PublicKey)
-	if _, err := c.SetBusinessPublicKey(ctx, phone1, string(pub)); err != nil {
+	pub := newPublicKeyPEM(t)
+	if _, err := c.SetBusinessPublicKey(ctx, phone1, pub); err != nil {
 		t.Fatal(err)
 	}
 	k, _, err := c.GetBusinessPublicKey(ctx, phone1)
-	if err != nil || k == nil || k.BusinessPublicKey != string(pub) || k.BusinessPublicKeySignatureStatus != gen.BusinessPublicKeySignatureStatusVALID {
+	if err != nil || k == nil || k.BusinessPublicKey != pub || k.BusinessPublicKeySignatureStatus != gen.BusinessPublicKeySignatureStatusVALID {
 		t.Fatalf("after upload: %+v, %v", k, err)
 	}
 	var ge *client.Error
@@ -343,4 +335,18 @@ func TestBusinessPublicKey(t *testing.T) {
 	if _, _, err := newClient(t, base, token2).GetBusinessPublicKey(ctx, phone1); !errors.As(err, &ge) || ge.Code != 100 {
 		t.Fatalf("another account's number: %v", err)
 	}
+}
+
+// newPublicKeyPEM is the public half of a fresh 2048-bit RSA key, in PEM.
+func newPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := endpoint.MarshalPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pub)
 }
