@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 )
 
 // Timeout is how long the WhatsApp client waits for the endpoint ([M-ERR] timeout_error).
@@ -128,7 +129,7 @@ func (c *Client) send(ctx context.Context, plain []byte) (*Response, error) {
 	case StatusSignatureMismatch:
 		return nil, &Error{Kind: KindSignatureVerification, Status: res.StatusCode}
 	case StatusInvalidFlowToken:
-		return nil, &Error{Kind: KindInvalidFlowToken, Status: res.StatusCode, Message: errorMsg(ex, reply)}
+		return nil, &Error{Kind: KindInvalidFlowToken, Status: res.StatusCode, Message: clipString(errorMsg(ex, reply), maxErrorMsg)}
 	default:
 		return nil, &Error{Kind: KindUnexpectedStatus, Status: res.StatusCode, Message: clipBytes(reply, 200)}
 	}
@@ -163,6 +164,20 @@ func errorMsg(ex *Exchange, body []byte) string {
 func isTimeout(err error) bool {
 	var t interface{ Timeout() bool }
 	return errors.As(err, &t) && t.Timeout()
+}
+
+// maxErrorMsg bounds the 427 error_msg an Error carries (the client shows it in one line).
+const maxErrorMsg = 1000
+
+// clipString shortens s to at most n bytes on a character boundary.
+func clipString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func clipBytes(b []byte, n int) string {

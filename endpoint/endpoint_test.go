@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/waflows/waflows/internal/testflow"
 
@@ -162,6 +163,8 @@ func TestHandlerAndClient(t *testing.T) {
 			switch r.FlowToken {
 			case "bad":
 				return nil, endpoint.InvalidFlowToken("This link has expired")
+			case "long":
+				return nil, endpoint.InvalidFlowToken(strings.Repeat("é", 1<<20))
 			case "boom":
 				return nil, errors.New("database password is hunter2")
 			}
@@ -199,6 +202,11 @@ func TestHandlerAndClient(t *testing.T) {
 	var e *endpoint.Error
 	if _, err := c.Send(ctx, endpoint.Request{Version: "3.0", Action: endpoint.ActionInit, FlowToken: "bad"}); !errors.As(err, &e) || e.Kind != endpoint.KindInvalidFlowToken || e.Status != 427 || e.Message != "This link has expired" {
 		t.Fatalf("invalid flow token: %v", err)
+	}
+	// A huge error_msg is clipped (on a character boundary), so a client keeps a bounded error.
+	if _, err := c.Send(ctx, endpoint.Request{Version: "3.0", Action: endpoint.ActionInit, FlowToken: "long"}); !errors.As(err, &e) || e.Kind != endpoint.KindInvalidFlowToken ||
+		len(e.Message) > 1010 || !utf8.ValidString(e.Message) || !strings.HasSuffix(e.Message, "…") {
+		t.Fatalf("a long error_msg: %d bytes, %v", len(e.Message), e.Kind)
 	}
 	if _, err := c.Send(ctx, endpoint.Request{Version: "3.0", Action: endpoint.ActionInit, FlowToken: "boom"}); !errors.As(err, &e) || e.Kind != endpoint.KindUnexpectedStatus || e.Status != 500 || strings.Contains(e.Message, "hunter2") {
 		t.Fatalf("a failing Handle: %v", err)
