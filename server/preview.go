@@ -209,6 +209,7 @@ func (p *previewer) serve(w http.ResponseWriter, r *http.Request, t previewTarge
 		}
 		ss.mu.Lock()
 		defer ss.mu.Unlock()
+		ss.resolveWith(t)
 		if ss.hash != t.flow.hash && ss.pending == nil {
 			// The flow changed (saved again, or a new upload): start again on its current JSON.
 			if fresh := p.restart(w, r, t, ss, "The flow changed, so the preview started again."); fresh == nil {
@@ -249,6 +250,7 @@ func (p *previewer) serve(w http.ResponseWriter, r *http.Request, t previewTarge
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	ss.resolveWith(t)
 	p.start(ss, t)
 	var invalid *player.InvalidFlowError
 	if errors.As(ss.startErr, &invalid) {

@@ -12,8 +12,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waflows/waflows/api"
@@ -79,10 +83,11 @@ func DefaultEndpointTransport(roots *x509.CertPool) *http.Transport {
 	}
 }
 
-// timedTransport reports each attempt's status and latency to note.
+// timedTransport reports each attempt's status and latency to note, and counts the reply bytes read.
 type timedTransport struct {
-	next http.RoundTripper
-	note func(status int, latency time.Duration)
+	next  http.RoundTripper
+	note  func(status int, latency time.Duration)
+	bytes *atomic.Int64
 }
 
 func (t timedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -91,34 +96,95 @@ func (t timedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	status := 0
 	if err == nil {
 		status = res.StatusCode
+		res.Body = countingBody{ReadCloser: res.Body, n: t.bytes}
 	}
 	t.note(status, time.Since(start))
 	return res, err
 }
 
+// countingBody adds what is read to n.
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
+}
+
+// maxSessionReplies bounds the reply bytes one session reads from its endpoint (each reply may be up to
+// endpoint.Client's 10 MiB, Meta's payload limit); they count in the session's cost.
+const maxSessionReplies = 64 << 20
+
+// maxCallProblem bounds the text of a failed call kept for the debug panel.
+const maxCallProblem = 300
+
+// noRedirects makes a redirect an answer like any other status: the client posts to endpoint_uri only.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// atLeastDataAPI4 reports whether a request's data API version is 4.0 or later.
+func atLeastDataAPI4(v string) bool {
+	f, err := strconv.ParseFloat(v, 64)
+	return err == nil && f >= 4
+}
+
 // callEndpoint is the engine's DataExchange for a session with an endpoint: WhatsApp's request, sealed,
-// signed, posted, and its reply decrypted. Data API 4.0 requests carry a flow_token_signature.
+// signed, posted, and its reply decrypted. The endpoint is looked up again for every call (the flow's
+// current endpoint_uri, the number's current key), as the client fetches them. Data API 4.0 requests
+// carry a flow_token_signature.
 func (ss *previewSession) callEndpoint(ctx context.Context, req endpoint.Request) (*endpoint.Response, error) {
+	fail := func(err error) (*endpoint.Response, error) {
+		ss.calls.add(endpointCall{Action: req.Action, Screen: req.Screen, Problem: truncate(err.Error(), maxCallProblem)})
+		return nil, err
+	}
 	ep := ss.endpoint
-	if req.Version >= "4.0" && ep.appSecret != "" {
+	if ss.resolve != nil {
+		fresh, err := ss.resolve(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		if fresh == nil {
+			return fail(errors.New("the flow has no endpoint_uri any more: start the preview again to answer its requests on the page"))
+		}
+		ep, ss.endpoint = fresh, fresh
+	}
+	if ss.replyBytes.Load() > maxSessionReplies {
+		return fail(fmt.Errorf("the endpoint's replies in this session passed %d MiB, what the preview keeps: start again", maxSessionReplies>>20))
+	}
+	if atLeastDataAPI4(req.Version) && ep.appSecret != "" {
 		req.FlowTokenSignature = endpoint.SignFlowToken(req.FlowToken, ep.appSecret, time.Now())
 	}
 	var attempts []endpointCall
-	hc := &http.Client{Timeout: endpoint.Timeout, Transport: timedTransport{next: ep.transport, note: func(status int, latency time.Duration) {
-		attempts = append(attempts, endpointCall{Action: req.Action, Screen: req.Screen, Status: status, Latency: latency})
-	}}}
+	hc := &http.Client{Timeout: endpoint.Timeout, CheckRedirect: noRedirects, Transport: timedTransport{next: ep.transport, bytes: &ss.replyBytes,
+		note: func(status int, latency time.Duration) {
+			attempts = append(attempts, endpointCall{Action: req.Action, Screen: req.Screen, Status: status, Latency: latency})
+		}}}
 	c := endpoint.Client{URL: ep.url, PublicKey: ep.publicKey, AppSecret: ep.appSecret, HTTPClient: hc}
 	resp, err := c.Send(ctx, req)
-	var e *endpoint.Error
-	if errors.As(err, &e) && len(attempts) > 0 {
-		attempts[len(attempts)-1].Problem = e.Kind + ": " + e.Message
-	} else if err != nil {
-		attempts = append(attempts, endpointCall{Action: req.Action, Screen: req.Screen, Problem: err.Error()})
+	if err != nil {
+		problem := truncate(strings.TrimPrefix(err.Error(), "endpoint: "), maxCallProblem)
+		if len(attempts) > 0 {
+			attempts[len(attempts)-1].Problem = problem
+		} else {
+			attempts = append(attempts, endpointCall{Action: req.Action, Screen: req.Screen, Problem: problem})
+		}
 	}
 	for _, a := range attempts {
 		ss.calls.add(a)
 	}
 	return resp, err
+}
+
+// resolveWith has an endpoint session look its endpoint up through t, the page request now being served
+// (its flow as stored now). ss.mu must be held.
+func (ss *previewSession) resolveWith(t previewTarget) {
+	if ss.endpoint == nil || t.endpointFor == nil {
+		return
+	}
+	phone := ss.params.phone
+	ss.resolve = func(ctx context.Context) (*previewEndpoint, error) { return t.endpointFor(ctx, phone) }
 }
 
 // previewEndpointFor returns, for a flow's preview, how a phone_number selects its endpoint: nil (the

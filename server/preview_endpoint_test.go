@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/waflows/waflows/endpoint"
 	"github.com/waflows/waflows/server"
@@ -171,5 +173,102 @@ func TestPreviewEndpointRefusals(t *testing.T) {
 	q := url.Values{"interactive": {"true"}, "flow_action": {"data_exchange"}}
 	if p := getPage(t, link+"&"+q.Encode()); p.title(t) != "Data endpoint request" {
 		t.Fatalf("without phone_number: %s", p.Body)
+	}
+}
+
+// TestPreviewEndpointFollowsChanges: every call looks the endpoint up again, so a session follows a new
+// endpoint_uri and a new key (the client fetches both), and Data API 4.0 requests carry a
+// flow_token_signature signed with the app secret.
+func TestPreviewEndpointFollowsChanges(t *testing.T) {
+	type hit struct {
+		server string
+		req    endpoint.Request
+	}
+	var mu sync.Mutex
+	var hits []hit
+	handler := func(name string, priv **rsa.PrivateKey) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			endpoint.NewHandler(endpoint.Config{PrivateKey: *priv, AppSecret: secret1, Handle: func(_ context.Context, req *endpoint.Request) (*endpoint.Response, error) {
+				mu.Lock()
+				hits = append(hits, hit{name, *req})
+				mu.Unlock()
+				if req.Action == endpoint.ActionInit {
+					return endpoint.NextScreen("START", map[string]any{"greeting": "from " + name}), nil
+				}
+				return endpoint.NextScreen("SLOTS", map[string]any{"times": []any{map[string]any{"id": "9", "title": "9:00"}}}), nil
+			}}).ServeHTTP(w, r)
+		})
+	}
+	var privA, privB *rsa.PrivateKey
+	a := httptest.NewTLSServer(handler("A", &privA))
+	defer a.Close()
+	b := httptest.NewTLSServer(handler("B", &privB))
+	defer b.Close()
+	// Both test servers share httptest's certificate, so one transport trusts both.
+	e := MustOpenServer(t, withConfig(func(c *server.Config) { c.EndpointTransport = a.Client().Transport }))
+	privA = e.uploadKey(t, tokenA, phone1)
+	privB = privA
+
+	id := e.createFlow(tokenA, waba1, "Changing")
+	e.postJSON("/"+id, tokenA, map[string]string{"endpoint_uri": a.URL})
+	flow := strings.Replace(string(previewFlow(t, "endpoint.json")), `"data_api_version": "3.0"`, `"data_api_version": "4.0"`, 1)
+	if r := e.upload(tokenA, id, []byte(flow)); r.Status != 200 || strings.Contains(string(r.Body), `"error"`) {
+		t.Fatalf("upload: %s", r.Body)
+	}
+	link, _ := e.previewURL(tokenA, id, "preview")
+	q := url.Values{"interactive": {"true"}, "phone_number": {phone1}, "flow_action": {"data_exchange"}, "flow_token": {"tok-4"}, "debug": {"true"}}
+	p := getPage(t, link+"&"+q.Encode())
+	p.has(t, "from A")
+	action := p.action(t, actionRe)
+
+	// A new endpoint_uri and a new key, mid-session: the next press goes to B, sealed with the new key.
+	e.postJSON("/"+id, tokenA, map[string]string{"endpoint_uri": b.URL})
+	privB = e.uploadKey(t, tokenA, phone1)
+	p = postForm(t, action, url.Values{"p.name": {"1"}, "f.name": {"Grace"}, "_press": {"See times"}})
+	if p.title(t) != "Pick a time" {
+		t.Fatalf("after the endpoint moved: %s", p.Body)
+	}
+	p.has(t, "endpoint requests go to <code>"+b.URL+"</code>")
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(hits) != 2 || hits[0].server != "A" || hits[1].server != "B" {
+		t.Fatalf("hits: %+v", hits)
+	}
+	for _, h := range hits {
+		claims, err := endpoint.VerifyFlowTokenSignature(&h.req, time.Now(), secret1)
+		if err != nil || claims.FlowToken != "tok-4" {
+			t.Fatalf("%s's request: flow_token_signature %q: %v", h.server, h.req.FlowTokenSignature, err)
+		}
+	}
+}
+
+// TestPreviewEndpointUnknownApp: a flow linked to an app the access file does not list cannot be signed.
+func TestPreviewEndpointUnknownApp(t *testing.T) {
+	ts, e := endpointServer(t, http.NotFoundHandler())
+	e.uploadKey(t, tokenA, phone1)
+	link := e.endpointFlow(t, tokenA, waba1, ts.URL)
+	id := regexp.MustCompile(`/flows/(\d+)/`).FindStringSubmatch(link)[1]
+	e.postJSON("/"+id, tokenA, map[string]string{"application_id": "999999999"})
+	q := url.Values{"interactive": {"true"}, "phone_number": {phone1}, "flow_action": {"data_exchange"}}
+	getPage(t, link+"&"+q.Encode()).has(t, "app 999999999 is not in the access file")
+}
+
+// TestPreviewEndpointNoRedirects: a redirect is the endpoint's answer, as any other status; the preview
+// does not follow it elsewhere.
+func TestPreviewEndpointNoRedirects(t *testing.T) {
+	var followed bool
+	ts, e := endpointServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/elsewhere" {
+			followed = true
+		}
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	}))
+	e.uploadKey(t, tokenA, phone1)
+	link := e.endpointFlow(t, tokenA, waba1, ts.URL)
+	q := url.Values{"interactive": {"true"}, "phone_number": {phone1}, "flow_action": {"data_exchange"}, "debug": {"true"}}
+	getPage(t, link+"&"+q.Encode()).has(t, "INIT: HTTP 302", "unexpected_http_status_code")
+	if followed {
+		t.Fatal("the preview followed the redirect")
 	}
 }

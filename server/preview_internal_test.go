@@ -100,3 +100,34 @@ func FuzzPreviewRequests(f *testing.F) {
 		}
 	})
 }
+
+// TestEndpointCallsBounded: a session keeps its last maxEndpointCalls calls for the debug panel.
+func TestEndpointCallsBounded(t *testing.T) {
+	var c endpointCalls
+	for i := range maxEndpointCalls + 50 {
+		c.add(endpointCall{Action: "data_exchange", Status: 200 + i})
+	}
+	got := c.list()
+	if len(got) != maxEndpointCalls || got[0].Status != 250 || got[len(got)-1].Status != 200+maxEndpointCalls+49 {
+		t.Fatalf("kept %d calls, first %d, last %d", len(got), got[0].Status, got[len(got)-1].Status)
+	}
+}
+
+// TestReplyBytesCount: what a session's endpoint replies weigh counts in its cost.
+func TestReplyBytesCount(t *testing.T) {
+	ss := &previewSession{flowSize: 1000}
+	before := ss.cost()
+	ss.replyBytes.Add(5 << 20)
+	if ss.cost()-before != 10<<20 {
+		t.Fatalf("cost grew by %d for 5 MiB of replies", ss.cost()-before)
+	}
+}
+
+// TestDataAPIVersions: flow_token_signature goes with Data API 4.0 and later, compared as numbers.
+func TestDataAPIVersions(t *testing.T) {
+	for v, want := range map[string]bool{"3.0": false, "4.0": true, "10.0": true, "": false, "x": false} {
+		if atLeastDataAPI4(v) != want {
+			t.Errorf("atLeastDataAPI4(%q) = %v", v, !want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/waflows/waflows/endpoint"
@@ -63,21 +64,26 @@ type previewSession struct {
 	fieldErrors map[string]string
 	partial     map[string]map[string]string
 	banner      string // shown once, above the screen
-	// endpoint, when set, is the real endpoint the data exchanges go to (else the person answers them),
-	// and calls its HTTP attempts.
-	endpoint  *previewEndpoint
-	calls     endpointCalls
-	lastUsed  time.Time
-	flowSize  int
-	flowJSON  []byte
-	fileBytes int
+	// endpoint, when set, is the real endpoint the data exchanges go to (else the person answers them);
+	// resolve looks it up again for each call (set by each page request); calls are its HTTP attempts
+	// and replyBytes what its replies weighed.
+	endpoint   *previewEndpoint
+	resolve    func(context.Context) (*previewEndpoint, error)
+	calls      endpointCalls
+	replyBytes atomic.Int64
+	lastUsed   time.Time
+	flowSize   int
+	flowJSON   []byte
+	fileBytes  int
 }
 
 // cost estimates the memory a session holds: its parsed flow (a few times the JSON) and its files.
 // flowJSONForOutline is the Flow JSON the session plays.
 func (ss *previewSession) flowJSONForOutline() []byte { return ss.flowJSON }
 
-func (ss *previewSession) cost() int64 { return int64(ss.flowSize)*8 + int64(ss.fileBytes) + 64<<10 }
+func (ss *previewSession) cost() int64 {
+	return int64(ss.flowSize)*8 + int64(ss.fileBytes) + 2*ss.replyBytes.Load() + 64<<10
+}
 
 // exchange is the engine's DataExchange when the flow has no endpoint to call: the request waits for the
 // person to answer it on the page.
