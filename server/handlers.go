@@ -109,11 +109,6 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaID) error {
 		}
 	}
 	publish := req.Publish != nil && *req.Publish
-	if publish && s.checkPublish && src.CloneOf == "" && len(verrs) == 0 {
-		if err := s.checkEndpointForPublish(c.Request().Context(), *f); err != nil {
-			return err
-		}
-	}
 	src.Finish = func(f *api.Flow) error {
 		if f.EndpointURI != "" && api.VersionBelow3(f.JSONVersion) {
 			return &api.Error{Code: api.EINVALID, Message: "Specify Endpoint Uri in Flow JSON",
@@ -123,6 +118,16 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaID) error {
 			return f.Publish(flowjson.IsPublishableVersion, now)
 		}
 		return nil
+	}
+	if publish && s.checkPublish && src.CloneOf == "" {
+		// The create's own checks first (on a copy), then Meta's endpoint checks, before anything is stored.
+		probe := *f
+		if f.EndpointURI != "" && api.VersionBelow3(f.JSONVersion) {
+			return src.Finish(&probe)
+		}
+		if err := s.checkEndpointForPublish(c.Request().Context(), probe, now); err != nil {
+			return err
+		}
 	}
 	if err := s.store.CreateFlow(c.Request().Context(), f, src); err != nil {
 		if api.ErrorCodeOf(err) == api.ENOTFOUND && src.CloneOf != "" {
@@ -342,12 +347,12 @@ func (s *Server) PublishFlow(c echo.Context, flowID gen.FlowID) error {
 	if err != nil {
 		return err
 	}
-	if s.checkPublish && f.Status == api.StatusDraft && len(f.ValidationErrors) == 0 {
-		if err := s.checkEndpointForPublish(c.Request().Context(), f); err != nil {
+	now := s.now().UTC()
+	if s.checkPublish {
+		if err := s.checkEndpointForPublish(c.Request().Context(), f, now); err != nil {
 			return err
 		}
 	}
-	now := s.now().UTC()
 	_, err = s.store.UpdateFlow(c.Request().Context(), flowID, func(f *api.Flow) error {
 		if err := checkFlowAccess(c, f); err != nil {
 			return err

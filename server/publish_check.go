@@ -11,17 +11,25 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/endpoint"
+	"github.com/waflows/waflows/flowjson"
 )
 
-// checkEndpointForPublish runs Meta's publishing checks of an endpoint flow, the health check last: an
-// encrypted ping, signed with the app secret, to the flow's endpoint_uri, sealed with the first key
-// uploaded for one of the account's phone numbers.
-func (s *Server) checkEndpointForPublish(ctx context.Context, f api.Flow) error {
+// checkEndpointForPublish runs Meta's publishing checks of an endpoint flow after the others (which run
+// on a copy first, so a flow that cannot be published for another reason is told that one): then a
+// phone number, its key, the app, and last the health check — an encrypted ping, signed with the app
+// secret, to the flow's endpoint_uri, sealed with the first key uploaded for one of the account's numbers.
+// A redirect is an answer like any other status: the client posts to endpoint_uri only.
+func (s *Server) checkEndpointForPublish(ctx context.Context, f api.Flow, now time.Time) error {
+	probe := f
+	if err := probe.Publish(flowjson.IsPublishableVersion, now); err != nil {
+		return err
+	}
 	if !f.UsesEndpoint || f.EndpointURI == "" {
-		return nil // not an endpoint flow, or Publish refuses it for its missing endpoint_uri
+		return nil
 	}
 	refuse := func(msg, detail string) error { return &api.Error{Code: api.EPUBLISH, Message: msg, Detail: detail} }
 	var phones []string
@@ -57,9 +65,9 @@ func (s *Server) checkEndpointForPublish(ctx context.Context, f api.Flow) error 
 	}
 	pub, err := endpoint.ParsePublicKey([]byte(key.PEM))
 	if err != nil {
-		return err
+		return refuse("Missing Flows Signed Public Key", "The business public key of "+key.PhoneNumberID+" cannot be read; upload it again.")
 	}
-	hc := &http.Client{Timeout: endpoint.Timeout, Transport: s.endpointTransport}
+	hc := &http.Client{Timeout: endpoint.Timeout, Transport: s.endpointTransport, CheckRedirect: noRedirects}
 	c := endpoint.Client{URL: f.EndpointURI, PublicKey: pub, AppSecret: app.Secret, HTTPClient: hc}
 	resp, err := c.Send(ctx, endpoint.Request{Version: "3.0", Action: endpoint.ActionPing})
 	why := ""

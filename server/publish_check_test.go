@@ -61,3 +61,33 @@ func TestPublishChecksEndpoint(t *testing.T) {
 		t.Fatalf("publish without an endpoint: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestPublishChecksOrder: the other publishing checks come first, so a flow Meta would refuse for its
+// version is told that; a create with publish runs the same checks before storing anything; an account
+// without phone numbers is named.
+func TestPublishChecksOrder(t *testing.T) {
+	ts, _ := endpointServer(t, http.NotFoundHandler())
+	e := MustOpenServer(t, withConfig(func(c *server.Config) {
+		c.EndpointTransport, c.CheckEndpointOnPublish = ts.Client().Transport, true
+	}))
+	old := strings.Replace(testflow.Endpoint, `"version": "7.3"`, `"version": "5.0"`, 1)
+	r := e.postJSON("/"+waba1+"/flows", tokenA, map[string]any{"name": "Old", "categories": []string{"OTHER"}, "endpoint_uri": ts.URL, "flow_json": old, "publish": true})
+	if ge := graphError(t, r, 400, 139002); ge["message"] != "Versions in Flow JSON file are not available for publishing" {
+		t.Fatalf("an old version with an endpoint: %v", ge)
+	}
+	r = e.postJSON("/"+waba1+"/flows", tokenA, map[string]any{"name": "New", "categories": []string{"OTHER"}, "endpoint_uri": ts.URL, "flow_json": testflow.Endpoint, "publish": true})
+	if ge := graphError(t, r, 400, 139002); ge["message"] != "Missing Flows Signed Public Key" {
+		t.Fatalf("create with publish, no key: %v", ge)
+	}
+	if list := e.get("/"+waba1+"/flows", tokenA); strings.Contains(string(list.Body), `"New"`) {
+		t.Fatalf("a refused create stored the flow: %s", list.Body)
+	}
+
+	noPhones := MustOpenServer(t, withConfig(func(c *server.Config) {
+		c.CheckEndpointOnPublish, c.Access.PhoneNumbers = true, nil
+	}))
+	r = noPhones.postJSON("/"+waba1+"/flows", tokenA, map[string]any{"name": "No phone", "categories": []string{"OTHER"}, "endpoint_uri": ts.URL, "flow_json": testflow.Endpoint, "publish": true})
+	if ge := graphError(t, r, 400, 139002); ge["message"] != "No Phone Number connected to WhatsApp Business Account" {
+		t.Fatalf("no phone number: %v", ge)
+	}
+}
