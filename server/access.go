@@ -30,13 +30,11 @@ type Access struct {
 }
 
 // App is a Meta app: the id a flow names in application_id and the app secret that signs its data
-// endpoint requests (X-Hub-Signature-256, flow_token_signature). PreviousSecret, during a rotation, is
-// what an endpoint may still accept; the server signs with Secret.
+// endpoint requests (X-Hub-Signature-256, flow_token_signature).
 type App struct {
-	ID             string `yaml:"id"`
-	Name           string `yaml:"name"`
-	Secret         string `yaml:"secret"`
-	PreviousSecret string `yaml:"previous_secret"`
+	ID     string `yaml:"id"`
+	Name   string `yaml:"name"`
+	Secret string `yaml:"secret"`
 }
 
 // Token is one bearer token, the business accounts it may use, and the app it belongs to: a flow created

@@ -7,6 +7,7 @@ package server
 // Cloud API error table: code 100 unless the key is "a valid 2048-bit RSA public key in PEM format".
 
 import (
+	encpem "encoding/pem"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,9 +43,14 @@ func (s *Server) GetBusinessEncryption(c echo.Context, phoneNumberID gen.PhoneNu
 	}
 	withKey, withStatus := true, true
 	if params.Fields != nil && strings.TrimSpace(*params.Fields) != "" {
+		if len(*params.Fields) > maxFieldsLength {
+			return api.Errorf(api.EINVALID, "(#100) Param fields is too long: the limit is %d characters", maxFieldsLength)
+		}
 		withKey, withStatus = false, false
 		for _, f := range strings.Split(*params.Fields, ",") {
 			switch f = strings.TrimSpace(f); f {
+			case "":
+				// "a,,b" and a trailing comma: nothing asked for there.
 			case "business_public_key":
 				withKey = true
 			case "business_public_key_signature_status":
@@ -52,6 +58,9 @@ func (s *Server) GetBusinessEncryption(c echo.Context, phoneNumberID gen.PhoneNu
 			default:
 				return api.Errorf(api.EINVALID, "(#100) Tried accessing nonexisting field (%s) on node type (%s)", truncate(f, 100), encryptionNodeType)
 			}
+		}
+		if !withKey && !withStatus {
+			withKey, withStatus = true, true
 		}
 	}
 	k, err := s.store.BusinessPublicKey(c.Request().Context(), phoneNumberID)
@@ -111,6 +120,9 @@ func checkBusinessPublicKey(pem string) error {
 	}
 	if strings.TrimSpace(pem) == "" {
 		return invalid("The key is empty.")
+	}
+	if block, rest := encpem.Decode([]byte(pem)); block != nil && strings.TrimSpace(string(rest)) != "" {
+		return invalid("There is text after the key's -----END " + block.Type + "-----: send one PEM block only.")
 	}
 	key, err := endpoint.ParsePublicKey([]byte(pem))
 	if err != nil {

@@ -69,6 +69,10 @@ func testBusinessEncryption(t *testing.T, bk backend) {
 		t.Fatalf("fields=business_public_key_signature_status: %s", r.Body)
 	}
 	graphError(t, e.get(path+"?fields=colour", tokenA), 400, 100)
+	graphError(t, e.get(path+"?fields="+strings.Repeat("a", 5000), tokenA), 400, 100)
+	if r := e.get(path+"?fields=business_public_key_signature_status,", tokenA); string(r.Body) != `{"data":[{"business_public_key_signature_status":"VALID"}]}` {
+		t.Fatalf("a trailing comma in fields: %s", r.Body)
+	}
 
 	// Restarted on the same database, the key is still there.
 	e = e.restart()
@@ -101,7 +105,8 @@ func TestBusinessEncryptionRefusals(t *testing.T) {
 		"private key": {`{"business_public_key":` + jsonString(privPEM) + `}`, "want the public key"},
 		"EC key":      {`{"business_public_key":` + jsonString(ecPEM) + `}`, "RSA"},
 		"huge":        {`{"business_public_key":"` + strings.Repeat("A", 20000) + `"}`, "16 KB"},
-		"not JSON":    {`{"business_public_key":`, ""},
+		"not JSON":    {`{"business_public_key":`, "request body"},
+		"two blocks":  {`{"business_public_key":` + jsonString(good+good) + `}`, "one PEM block only"},
 	} {
 		r := e.postJSON(path, tokenA, tc.body)
 		ge := graphError(t, r, 400, 100)

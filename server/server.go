@@ -44,8 +44,9 @@ type Config struct {
 	// LargeBodyIdle is the longest a large body may pause (and the time after which it must average
 	// 64 KB/s); zero means ten seconds.
 	LargeBodyIdle time.Duration
-	// EndpointTransport is how the interactive preview reaches a flow's data endpoint (endpoint_uri) for a
-	// phone_number; nil means DefaultEndpointTransport(nil), the system's roots.
+	// EndpointTransport is how the server reaches a flow's data endpoint (endpoint_uri): the interactive
+	// preview with a phone_number, and the publishing check; nil means DefaultEndpointTransport(nil), the
+	// system's roots.
 	EndpointTransport http.RoundTripper
 	// CheckEndpointOnPublish makes publishing an endpoint flow run Meta's checks first: a phone number, a
 	// business public key uploaded for it, a linked app, and an endpoint that answers the health check.

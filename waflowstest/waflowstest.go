@@ -93,8 +93,11 @@ func New(opts ...Option) (*Server, error) {
 		AppID: DefaultAppID, AppSecret: DefaultAppSecret,
 		tokens: map[string]string{DefaultBusinessAccountID: DefaultToken}}
 	for i, a := range cfg.extra {
-		if _, dup := s.tokens[a.id]; dup || a.id == DefaultPhoneNumberID || a.id == DefaultAppID {
+		if _, dup := s.tokens[a.id]; dup {
 			return nil, fmt.Errorf("business account %s is added twice", a.id)
+		}
+		if a.id == DefaultPhoneNumberID || a.id == DefaultAppID {
+			return nil, fmt.Errorf("business account id %s is the default phone number's or app's id; choose another", a.id)
 		}
 		token := fmt.Sprintf("waflowstest-token-%d", i+2)
 		access.BusinessAccounts = append(access.BusinessAccounts, api.BusinessAccount{ID: a.id, Name: a.name})

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/waflows/waflows/endpoint"
 	"github.com/waflows/waflows/internal/endpointcheck"
-	"github.com/waflows/waflows/server"
 )
 
 const endpointCheckHelp = "Sends Meta's health check (an encrypted ping) and names the known wrong answers (plain JSON, not\n" +
@@ -79,7 +79,9 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 		if err != nil {
 			return fs.fail("--ca: %v", err)
 		}
-		opts.HTTPClient = &http.Client{Timeout: endpoint.Timeout, Transport: server.DefaultEndpointTransport(roots)}
+		tr := http.DefaultTransport.(*http.Transport).Clone() // the environment's proxy settings, as without --ca
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+		opts.HTTPClient = &http.Client{Timeout: endpoint.Timeout, Transport: tr}
 	}
 	switch {
 	case *flowFile != "" && *flowID != "":
