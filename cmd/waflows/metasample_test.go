@@ -27,13 +27,13 @@ func TestMetaSampleEndpoint(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatal("node is required under CI (apt-get install -y nodejs)")
+			t.Fatal("node is required under CI (apt-get install -y nodejs; .ci/run does it)")
 		}
 		t.Skip("node is not installed")
 	}
 	dir := os.Getenv("WAFLOWS_META_SAMPLE")
 	if dir == "" {
-		t.Skip("set WAFLOWS_META_SAMPLE to WhatsApp-Flows-Tools/examples/endpoint/nodejs/book-appointment, with npm install done there")
+		t.Skip("set WAFLOWS_META_SAMPLE to WhatsApp-Flows-Tools/examples/endpoint/nodejs/book-appointment, with npm install done there (nothing of the sample is kept in this repository)")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "express")); err != nil {
 		t.Fatalf("%s has no node_modules/express: run npm install there first", dir)
