@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/waflows/waflows/endpoint"
 	"github.com/waflows/waflows/server"
 )
 
@@ -747,4 +749,33 @@ func TestBrowserReload(t *testing.T) {
 	b.heading("The flow has validation errors")
 	b.waitText("INVALID_NAVIGATE_ACTION_NEXT_SCREEN_NAME", false)
 	b.shot("invalid")
+}
+
+// TestBrowserEndpoint: with phone_number, the page plays the flow against its real endpoint (encrypted
+// and signed over TLS) in the browser, and the actions panel lists the calls under their own heading.
+func TestBrowserEndpoint(t *testing.T) {
+	t.Parallel()
+	b := newTab(t)
+	var h http.Handler
+	ts, e := endpointServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	priv := e.uploadKey(t, tokenA, phone1)
+	h = endpoint.NewHandler(endpoint.Config{PrivateKey: priv, AppSecret: secret1, Handle: (&bookingEndpoint{}).handle})
+	link := e.endpointFlow(t, tokenA, waba1, ts.URL)
+	b.open(link + "&interactive=true&flow_action=data_exchange&flow_token=browser-ep&debug=true&phone_number=" + phone1)
+	b.heading("Book a visit")
+	b.waitText("Hello from the endpoint", false)
+	b.find("heading", "Endpoint calls", false, nil)
+	b.shot("init")
+	b.typeInto("Your name", "Grace")
+	b.waitEnabled("button", "See times")
+	b.press("button", "See times")
+	b.heading("Pick a time")
+	b.choose("group", "Time", "radio", "14:00")
+	b.waitEnabled("button", "Book")
+	b.shot("times")
+	b.press("button", "Book")
+	if got, want := mustJSON(b.payload()), `{"flow_token":"browser-ep","slot":"14"}`; got != want {
+		t.Fatalf("payload %s, want %s", got, want)
+	}
+	b.shot("completed")
 }

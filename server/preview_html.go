@@ -953,30 +953,6 @@ func (pg *page) actions(b *htmlBuf) {
 		b.text(pg.ss.params.phone)
 		b.raw(`: endpoint requests are answered on this page (this preview has no endpoint to call).</p>`)
 	}
-	if calls := pg.ss.calls.list(); len(calls) > 0 {
-		b.raw(`<h3>Endpoint calls</h3><ol class="calls">`)
-		for _, c := range calls {
-			b.raw(`<li>`)
-			line := c.Action
-			if c.Screen != "" {
-				line += " on " + c.Screen
-			}
-			if c.Status != 0 {
-				line += fmt.Sprintf(": HTTP %d", c.Status)
-			} else {
-				line += ": no HTTP response"
-			}
-			line += fmt.Sprintf(" in %d ms", c.Latency.Milliseconds())
-			b.text(line)
-			if c.Problem != "" {
-				b.raw(` <span class="error">`)
-				b.text(c.Problem)
-				b.raw(`</span>`)
-			}
-			b.raw(`</li>`)
-		}
-		b.raw(`</ol>`)
-	}
 	var log []player.Action
 	if pg.ss.ps != nil {
 		log = pg.ss.ps.Log()
@@ -1007,7 +983,36 @@ func (pg *page) actions(b *htmlBuf) {
 		b.text(pg.ss.pending.req.Action + " on " + orDash(pg.ss.pending.req.Screen) + ": waiting for the answer")
 		b.raw(`</li>`)
 	}
-	b.raw(`</ol></aside>`)
+	b.raw(`</ol>`)
+	if calls := pg.ss.calls.list(); len(calls) > 0 {
+		b.raw(`<h3>Endpoint calls</h3><ol class="calls">`)
+		for _, c := range calls {
+			b.raw(`<li>`)
+			line := c.Action
+			if c.Screen != "" {
+				line += " on " + c.Screen
+			}
+			if c.Status != 0 {
+				line += fmt.Sprintf(": HTTP %d", c.Status)
+			} else {
+				line += ": no HTTP response"
+			}
+			if ms := float64(c.Latency.Microseconds()) / 1000; ms < 10 {
+				line += fmt.Sprintf(" in %.1f ms", ms)
+			} else {
+				line += fmt.Sprintf(" in %.0f ms", ms)
+			}
+			b.text(line)
+			if c.Problem != "" {
+				b.raw(` <span class="error">`)
+				b.text(c.Problem)
+				b.raw(`</span>`)
+			}
+			b.raw(`</li>`)
+		}
+		b.raw(`</ol>`)
+	}
+	b.raw(`</aside>`)
 }
 
 func orDash(s string) string {
