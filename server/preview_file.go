@@ -3,6 +3,8 @@
 package server
 
 import (
+	"context"
+	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -25,9 +27,10 @@ const previewVersionPath = "/_waflows/preview/version"
 // is now (a changed file restarts the sessions that play it), and the page reloads when the file
 // changes. It is an http.Handler.
 type FilePreview struct {
-	path string
-	name string
-	p    *previewer
+	path     string
+	name     string
+	p        *previewer
+	endpoint *previewEndpoint // where interactive sessions' requests go; nil: the person answers them
 
 	mu     sync.Mutex
 	cached fileState
@@ -51,6 +54,27 @@ func NewFilePreview(path string, log *slog.Logger) *FilePreview {
 		abs = path
 	}
 	return &FilePreview{path: abs, name: filepath.Base(path), p: newPreviewer(time.Now, log)}
+}
+
+// FileEndpoint is a data endpoint for a file preview's interactive sessions: requests are sealed with
+// PublicKey and signed with AppSecret (none when empty), as WhatsApp sends them; Transport nil means
+// DefaultEndpointTransport(nil).
+type FileEndpoint struct {
+	URL       string
+	PublicKey *rsa.PublicKey
+	AppSecret string
+	Transport http.RoundTripper
+}
+
+// WithEndpoint makes the preview's interactive sessions call ep instead of asking the person to answer
+// each request. It returns fp.
+func (fp *FilePreview) WithEndpoint(ep FileEndpoint) *FilePreview {
+	tr := ep.Transport
+	if tr == nil {
+		tr = DefaultEndpointTransport(nil)
+	}
+	fp.endpoint = &previewEndpoint{url: ep.URL, publicKey: ep.PublicKey, appSecret: ep.AppSecret, transport: tr}
+	return fp
 }
 
 // load reads the file unless it is unchanged since the last read.
@@ -114,6 +138,9 @@ func (fp *FilePreview) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		t.flow = st.flow
+		if ep := fp.endpoint; ep != nil {
+			t.endpointFor = func(context.Context, string) (*previewEndpoint, error) { return ep, nil }
+		}
 		fp.p.serve(w, r, t)
 		return
 	}

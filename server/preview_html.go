@@ -940,7 +940,7 @@ func (pg *page) pendingView(b *htmlBuf) {
 func (pg *page) actions(b *htmlBuf) {
 	b.raw(`<aside class="actions" aria-labelledby="actions-h"><h2 id="actions-h">Actions</h2>`)
 	switch ep := pg.ss.endpoint; {
-	case ep != nil:
+	case ep != nil && ep.phone != "":
 		b.raw(`<p class="helper">phone_number `)
 		b.text(ep.phone)
 		b.raw(`: endpoint requests go to <code>`)
@@ -948,6 +948,14 @@ func (pg *page) actions(b *htmlBuf) {
 		b.raw(`</code>, encrypted with the number's business public key and signed with the secret of app `)
 		b.text(ep.appID)
 		b.raw(`.</p>`)
+	case ep != nil:
+		b.raw(`<p class="helper">Endpoint requests go to <code>`)
+		b.text(ep.url)
+		if ep.appSecret != "" {
+			b.raw(`</code>, encrypted with the given public key and signed with the app secret.</p>`)
+		} else {
+			b.raw(`</code>, encrypted with the given public key, unsigned (no app secret given).</p>`)
+		}
 	case pg.ss.params.phone != "":
 		b.raw(`<p class="helper">phone_number `)
 		b.text(pg.ss.params.phone)

@@ -23,14 +23,14 @@ import (
 
 var previewURLRe = regexp.MustCompile(`at (http://\S+)`)
 
-// startPreview runs `waflows preview` in process on file and returns the page's address.
-func startPreview(t *testing.T, file string) string {
+// startPreview runs `waflows preview` in process on file (with extra flags) and returns the page's address.
+func startPreview(t *testing.T, file string, flags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"preview", "--addr", "127.0.0.1:0", file}, strings.NewReader(""), pw, io.Discard)
+		done <- run(ctx, append(append([]string{"preview", "--addr", "127.0.0.1:0"}, flags...), file), strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	t.Cleanup(func() {
@@ -240,5 +240,40 @@ func TestEndpointCheckFlowID(t *testing.T) {
 		"--base-url", srv.URL, "--token", srv.Token}, strings.NewReader(""), &out, io.Discard)
 	if code != exitOK || !strings.Contains(out.String(), "✔ the flow completes with its flow token") {
 		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+}
+
+// TestPreviewFileEndpoint: with --endpoint, the file's interactive preview calls that endpoint as WhatsApp
+// does (encrypted with --public-key, signed with --app-secret) instead of asking the person; the flags
+// are checked.
+func TestPreviewFileEndpoint(t *testing.T) {
+	dir := t.TempDir()
+	run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard)
+	pemBytes, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
+	priv, err := endpoint.ParsePrivateKey(pemBytes, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := httptest.NewServer(endpoint.NewHandler(endpoint.Config{PrivateKey: priv, AppSecret: "file-secret", Handle: func(_ context.Context, r *endpoint.Request) (*endpoint.Response, error) {
+		return endpoint.NextScreen("WELCOME", nil), nil
+	}}))
+	defer ep.Close()
+	flow := filepath.Join(dir, "flow.json")
+	os.WriteFile(flow, []byte(testflow.Endpoint), 0o644)
+	pub := filepath.Join(dir, "public.pem")
+	page := startPreview(t, flow, "--endpoint", ep.URL, "--public-key", pub, "--app-secret", "file-secret")
+	status, body := getText(t, strings.Replace(page, "debug=true", "debug=true&flow_action=data_exchange", 1))
+	if status != 200 || !strings.Contains(body, "<h1>Welcome</h1>") || !strings.Contains(body, "INIT: HTTP 200") || !strings.Contains(body, "signed with the app secret") {
+		t.Fatalf("the file preview against its endpoint: %d\n%s", status, body)
+	}
+	for _, args := range [][]string{
+		{"preview", "--endpoint", ep.URL, flow},
+		{"preview", "--endpoint", "ftp://x", "--public-key", pub, flow},
+		{"preview", "--public-key", pub, flow},
+		{"preview", "--endpoint", ep.URL, "--public-key", filepath.Join(dir, "private.pem"), flow},
+	} {
+		if code := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
 	}
 }
