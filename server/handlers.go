@@ -122,10 +122,10 @@ func (s *Server) CreateFlow(c echo.Context, wabaID gen.WabaID) error {
 	if publish && s.checkPublish && src.CloneOf == "" {
 		// The create's own checks first (on a copy), then Meta's endpoint checks, before anything is stored.
 		probe := *f
-		if f.EndpointURI != "" && api.VersionBelow3(f.JSONVersion) {
-			return src.Finish(&probe)
+		if err := src.Finish(&probe); err != nil {
+			return err
 		}
-		if err := s.checkEndpointForPublish(c.Request().Context(), probe, now); err != nil {
+		if err := s.checkEndpointForPublish(c.Request().Context(), probe); err != nil {
 			return err
 		}
 	}
@@ -349,7 +349,11 @@ func (s *Server) PublishFlow(c echo.Context, flowID gen.FlowID) error {
 	}
 	now := s.now().UTC()
 	if s.checkPublish {
-		if err := s.checkEndpointForPublish(c.Request().Context(), f, now); err != nil {
+		probe := f // the other publishing checks first, on a copy, so their refusal wins
+		if err := probe.Publish(flowjson.IsPublishableVersion, now); err != nil {
+			return err
+		}
+		if err := s.checkEndpointForPublish(c.Request().Context(), probe); err != nil {
 			return err
 		}
 	}

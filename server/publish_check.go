@@ -11,23 +11,17 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/waflows/waflows/api"
 	"github.com/waflows/waflows/endpoint"
-	"github.com/waflows/waflows/flowjson"
 )
 
-// checkEndpointForPublish runs Meta's publishing checks of an endpoint flow after the others (which run
-// on a copy first, so a flow that cannot be published for another reason is told that one): then a
-// phone number, its key, the app, and last the health check — an encrypted ping, signed with the app
-// secret, to the flow's endpoint_uri, sealed with the first key uploaded for one of the account's numbers.
-// A redirect is an answer like any other status: the client posts to endpoint_uri only.
-func (s *Server) checkEndpointForPublish(ctx context.Context, f api.Flow, now time.Time) error {
-	probe := f
-	if err := probe.Publish(flowjson.IsPublishableVersion, now); err != nil {
-		return err
-	}
+// checkEndpointForPublish runs Meta's publishing checks of an endpoint flow on f, a copy of the flow that
+// has passed the other publishing checks (the caller's dry run): a phone number, its key, the app, and
+// last the health check — an encrypted ping, signed with the app secret, to the flow's endpoint_uri,
+// sealed with the first key uploaded for one of the account's numbers. A redirect is an answer like any
+// other status: the client posts to endpoint_uri only.
+func (s *Server) checkEndpointForPublish(ctx context.Context, f api.Flow) error {
 	if !f.UsesEndpoint || f.EndpointURI == "" {
 		return nil
 	}
