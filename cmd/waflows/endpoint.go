@@ -75,12 +75,10 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 	}
 	opts := endpointcheck.Options{URL: pos[0], PublicKey: pub, AppSecret: *appSecret, FlowToken: *flowToken, FlowAction: *flowAction, ProbeAll: *probeAll}
 	if *caFile != "" {
-		roots, err := loadRoots(*caFile)
+		tr, err := trustingTransport(*caFile)
 		if err != nil {
 			return fs.fail("--ca: %v", err)
 		}
-		tr := http.DefaultTransport.(*http.Transport).Clone() // the environment's proxy settings, as without --ca
-		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 		opts.HTTPClient = &http.Client{Timeout: endpoint.Timeout, Transport: tr}
 	}
 	switch {
@@ -128,4 +126,16 @@ func endpointCheck(ctx context.Context, args []string, std stdio) error {
 		return errInvalid // the report said why
 	}
 	return nil
+}
+
+// trustingTransport is the default transport (the environment's proxy settings included) trusting the
+// PEM certificates of caFile besides the system's: --ca of endpoint check and preview.
+func trustingTransport(caFile string) (*http.Transport, error) {
+	roots, err := loadRoots(caFile)
+	if err != nil {
+		return nil, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	return tr, nil
 }

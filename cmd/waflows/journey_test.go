@@ -32,14 +32,7 @@ func TestDataEndpointJourney(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if code := run(ctx, []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard); code != exitOK {
-		t.Fatalf("keys generate: exit %d", code)
-	}
-	privPEM, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
-	priv, err := endpoint.ParsePrivateKey(privPEM, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	priv := generateKeys(t, dir)
 
 	// The business's endpoint, over HTTPS with a certificate of its own.
 	ep := httptest.NewTLSServer(endpoint.NewHandler(endpoint.Config{PrivateKey: priv, AppSecret: secret,

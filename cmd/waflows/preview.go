@@ -64,11 +64,9 @@ func preview(ctx context.Context, args []string, std stdio) error {
 		}
 		ep := server.FileEndpoint{URL: *endpointURL, PublicKey: pub, AppSecret: *appSecret}
 		if *caFile != "" {
-			roots, err := loadRoots(*caFile)
-			if err != nil {
+			if ep.Transport, err = trustingTransport(*caFile); err != nil {
 				return fs.fail("--ca: %v", err)
 			}
-			ep.Transport = server.DefaultEndpointTransport(roots)
 		}
 		fileEndpoint = &ep
 	} else if *pubFile != "" || *caFile != "" {

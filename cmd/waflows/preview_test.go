@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -222,12 +224,7 @@ func TestEndpointCheckFlowID(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard)
-	pemBytes, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
-	priv, err := endpoint.ParsePrivateKey(pemBytes, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	priv := generateKeys(t, dir)
 	ep := httptest.NewServer(endpoint.NewHandler(endpoint.Config{PrivateKey: priv, Handle: func(_ context.Context, r *endpoint.Request) (*endpoint.Response, error) {
 		if r.Action == endpoint.ActionInit {
 			return endpoint.NextScreen("WELCOME", nil), nil
@@ -248,12 +245,7 @@ func TestEndpointCheckFlowID(t *testing.T) {
 // are checked.
 func TestPreviewFileEndpoint(t *testing.T) {
 	dir := t.TempDir()
-	run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard)
-	pemBytes, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
-	priv, err := endpoint.ParsePrivateKey(pemBytes, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	priv := generateKeys(t, dir)
 	ep := httptest.NewServer(endpoint.NewHandler(endpoint.Config{PrivateKey: priv, AppSecret: "file-secret", Handle: func(_ context.Context, r *endpoint.Request) (*endpoint.Response, error) {
 		return endpoint.NextScreen("WELCOME", nil), nil
 	}}))
@@ -266,8 +258,18 @@ func TestPreviewFileEndpoint(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "<h1>Welcome</h1>") || !strings.Contains(body, "INIT: HTTP 200") || !strings.Contains(body, "signed with the app secret") {
 		t.Fatalf("the file preview against its endpoint: %d\n%s", status, body)
 	}
+	// Over HTTPS with the endpoint's own certificate, trusted with --ca.
+	tlsEP := httptest.NewTLSServer(ep.Config.Handler)
+	defer tlsEP.Close()
+	ca := filepath.Join(dir, "ca.pem")
+	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsEP.Certificate().Raw}), 0o644)
+	page = startPreview(t, flow, "--endpoint", tlsEP.URL, "--public-key", pub, "--app-secret", "file-secret", "--ca", ca)
+	if status, body := getText(t, strings.Replace(page, "debug=true", "debug=true&flow_action=data_exchange", 1)); status != 200 || !strings.Contains(body, "<h1>Welcome</h1>") {
+		t.Fatalf("the file preview against an HTTPS endpoint with --ca: %d\n%s", status, body)
+	}
 	for _, args := range [][]string{
 		{"preview", "--endpoint", ep.URL, flow},
+		{"preview", "--endpoint", ep.URL, "--public-key", pub, "--ca", flow, flow},
 		{"preview", "--endpoint", "ftp://x", "--public-key", pub, flow},
 		{"preview", "--public-key", pub, flow},
 		{"preview", "--endpoint", ep.URL, "--public-key", filepath.Join(dir, "private.pem"), flow},
@@ -276,4 +278,18 @@ func TestPreviewFileEndpoint(t *testing.T) {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
 	}
+}
+
+// generateKeys runs `waflows keys generate --out dir` and returns the private key it wrote.
+func generateKeys(t *testing.T, dir string) *rsa.PrivateKey {
+	t.Helper()
+	if code := run(context.Background(), []string{"keys", "generate", "--out", dir}, strings.NewReader(""), io.Discard, io.Discard); code != exitOK {
+		t.Fatalf("keys generate: exit %d", code)
+	}
+	pemBytes, _ := os.ReadFile(filepath.Join(dir, "private.pem"))
+	priv, err := endpoint.ParsePrivateKey(pemBytes, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return priv
 }
